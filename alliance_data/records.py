@@ -1,0 +1,231 @@
+"""Reading curated YAML records, remembering where each record and field came from.
+
+Records live in one YAML file per table (``meetings.yaml``); a sub-folder (``hsg/``) may hold
+more files for the same tables, such as imported records. Every problem keeps the file and
+line, so an editor can jump straight to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .tables import TABLES
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+DEFAULT_RECORDS = Path(__file__).parent / "records"
+HEADER = "# alliance_data records: {table}. Keep canonical with `alliance-data format`.\n"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the records, with everything needed to find and fix it."""
+
+    file: str
+    line: int | None
+    table: str
+    record_id: str | None
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        record = f" {self.table}[{self.record_id}]" if self.record_id else f" {self.table}"
+        fld = f" {self.field}:" if self.field else ":"
+        return f"{where}:{record}{fld} {self.reason}"
+
+
+@dataclass
+class Row:
+    """A record as written, its validated model (None if invalid) and its location."""
+
+    table: str
+    data: dict[str, Any]
+    file: str
+    line: int
+    field_lines: dict[str, int]
+    model: Any = None
+
+    @property
+    def record_id(self) -> str:
+        return TABLES[self.table].key(self.data)
+
+    def problem(self, reason: str, field: str | None = None) -> Problem:
+        line = self.field_lines.get(field, self.line) if field else self.line
+        return Problem(self.file, line, self.table, self.record_id, field, reason)
+
+
+@dataclass
+class Records:
+    """All tables' rows plus the problems met while reading them."""
+
+    rows: dict[str, list[Row]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    problems: list[Problem] = field(default_factory=list)
+
+    def valid(self, table: str) -> Iterator[Any]:
+        return (row.model for row in self.rows[table] if row.model is not None)
+
+    def dicts(self, table: str) -> list[dict[str, Any]]:
+        """Validated rows as plain dicts in field order, nulls included."""
+        return [m.model_dump() for m in self.valid(table)]
+
+
+class RecordsError(ValueError):
+    """Raised when records must be valid (build, release) but are not."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the records:\n{shown}{more}")
+
+
+def table_files(directory: Path, table: str) -> list[Path]:
+    return sorted(directory.glob(f"**/{table}.yaml"))
+
+
+def read(directory: Path | str = DEFAULT_RECORDS, *, base: Path | None = None) -> Records:
+    """Read and model-validate every table file below ``directory``; never raises on bad data."""
+    directory = Path(directory)
+    records = Records()
+    if not directory.is_dir():
+        records.problems.append(Problem(str(directory), None, "-", None, None, "no such folder"))
+        return records
+    for path in sorted(directory.glob("**/*.yaml")):
+        if path.stem not in TABLES:
+            records.problems.append(
+                Problem(
+                    _shown(path, base),
+                    None,
+                    path.stem,
+                    None,
+                    None,
+                    f"not a table file; tables are: {', '.join(TABLES)}",
+                )
+            )
+    for table in TABLES:
+        for path in table_files(directory, table):
+            _read_file(path, table, records, _shown(path, base))
+    return records
+
+
+def read_valid(directory: Path | str = DEFAULT_RECORDS) -> Records:
+    """Read records and insist they are valid; used where a partial result would mislead."""
+    from .checks import check
+
+    records = read(directory)
+    problems = records.problems + check(records)
+    if problems:
+        raise RecordsError(problems)
+    return records
+
+
+def _shown(path: Path, base: Path | None) -> str:
+    base = base or Path.cwd()
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_file(path: Path, table: str, records: Records, shown: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = f"malformed YAML: {getattr(exc, 'problem', None) or exc}"
+        records.problems.append(Problem(shown, line, table, None, None, reason))
+        return
+    if node is None:
+        return
+    if not isinstance(node, yaml.SequenceNode):
+        records.problems.append(
+            Problem(
+                shown,
+                node.start_mark.line + 1,
+                table,
+                None,
+                None,
+                "the file must be a YAML list of records",
+            )
+        )
+        return
+    model = TABLES[table].model
+    for item in node.value:
+        row = _row(item, table, shown, records)
+        if row is not None:
+            _validate(row, model, records)
+            records.rows[table].append(row)
+
+
+def _row(item: yaml.Node, table: str, shown: str, records: Records) -> Row | None:
+    line = item.start_mark.line + 1
+    if not isinstance(item, yaml.MappingNode):
+        records.problems.append(
+            Problem(shown, line, table, None, None, "a record must be a mapping")
+        )
+        return None
+    data: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    loader = Loader("")
+    for key_node, value_node in item.value:
+        key = key_node.value
+        if key in data:
+            records.problems.append(
+                Problem(shown, key_node.start_mark.line + 1, table, None, key, "field given twice")
+            )
+        data[key] = loader.construct_object(value_node, deep=True)
+        lines[key] = key_node.start_mark.line + 1
+    return Row(table, data, shown, line, lines)
+
+
+def _validate(row: Row, model: type, records: Records) -> None:
+    try:
+        row.model = model.model_validate(row.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = error["loc"]
+            name = str(loc[0]) if loc else None
+            reason = error["msg"].removeprefix("Value error, ")
+            if name is None:
+                first = reason.split(" ", 1)[0]
+                name = first if first in model.model_fields else None
+            if error["type"] == "extra_forbidden":
+                reason = "unknown field"
+            elif error["type"] == "enum":
+                reason = f"unknown value {error['input']!r}; {error['msg'].lower()}"
+            records.problems.append(row.problem(reason, name))
+
+
+def canonical(table: str, rows: Iterable[dict[str, Any]]) -> str:
+    """The one text form of a table: sorted by primary key, fields in model order, no nulls."""
+    spec = TABLES[table]
+    order = spec.fields
+
+    def sort_key(row: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(str(row.get(k, "")) for k in spec.primary_key)
+
+    clean = [
+        {k: _plain(row[k]) for k in order if row.get(k) is not None}
+        for row in sorted(rows, key=sort_key)
+    ]
+    body = yaml.dump(clean, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return HEADER.format(table=table) + (body if clean else "[]\n")
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def write_table(path: Path, table: str, rows: Iterable[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(canonical(table, rows), encoding="utf-8")
