@@ -39,9 +39,8 @@ class Table:
         return "/".join(str(row.get(name)) for name in self.primary_key)
 
 
-def _fk(fields: str | tuple[str, ...], ref_table: str, ref_fields: str | tuple[str, ...]):
-    as_tuple = lambda v: (v,) if isinstance(v, str) else v
-    return ForeignKey(as_tuple(fields), ref_table, as_tuple(ref_fields))
+def _fk(field: str, ref_table: str, ref_field: str) -> ForeignKey:
+    return ForeignKey((field,), ref_table, (ref_field,))
 
 
 TABLES: dict[str, Table] = {
