@@ -450,7 +450,10 @@ class Agreement(Record):
     agreement_id: Slug = Field(description="Stable slug for the agreement")
     title: Text = Field(description="Official or descriptive title")
     kind: AgreementKind = Field(description="What sort of instrument")
-    status: AgreementStatus = Field(description="Status at the end of the period described")
+    status: AgreementStatus = Field(description="Status on status_date")
+    status_date: dt.date = Field(
+        description="Date on which status is known to hold (usually the source's date)"
+    )
     agreed_date: dt.date | None = Field(
         default=None, description="Date agreed in principle or initialled"
     )
