@@ -68,6 +68,99 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .release import build
+
+    out = build(args.outdir, args.records, version=args.version, text_dirs=_texts(args))
+    print(f"built {out}")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from .publish import release
+
+    records = Path(args.records) if args.records else None
+    out = release(args.version, records_dir=records, text_dirs=_texts(args))
+    print(f"released {args.version} in {out}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diffing import diff
+
+    changes = diff(_release_arg(args.old), _release_arg(args.new))
+    print("\n".join(changes.summary(details=args.details)))
+    print(f"smallest version bump for these changes: {changes.bump()}")
+    return 0
+
+
+def _release_arg(value: str) -> Path:
+    """A release folder, or a version number looked up (and fetched) like load() does."""
+    path = Path(value)
+    if path.is_dir():
+        return path
+    from .api import release_dir
+
+    return release_dir(value)
+
+
+def _texts(args: argparse.Namespace) -> list[Path] | None:
+    return [Path(t) for t in args.texts] if getattr(args, "texts", None) else None
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    import json
+
+    from . import __version__
+    from .api import shipped_dir
+
+    folder = shipped_dir()
+    print(f"alliance_data {__version__} (shipped release: {folder})")
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        if resource["format"] == "csv":
+            with (folder / resource["path"]).open(encoding="utf-8") as handle:
+                rows = sum(1 for _ in handle) - 1
+            print(f"{resource['name']:<22} {rows:>7} rows")
+    return 0
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    from .api import versions
+
+    for version in versions():
+        print(version)
+    return 0
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    import shutil
+
+    from .api import release_dir
+
+    folder = release_dir(args.version, progress=not args.quiet)
+    if args.dest:
+        dest = Path(args.dest) / args.version
+        if dest.exists():
+            raise ValueError(f"{dest} already exists; choose another --dest")
+        shutil.copytree(folder, dest)
+        folder = dest
+    print(folder / "datapackage.json")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from .api import load
+
+    frame = load(args.table, args.version)
+    if args.format == "json":
+        sys.stdout.write(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+        sys.stdout.write("\n")
+    else:
+        frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="alliance-data", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -84,6 +177,43 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schemas", help="regenerate schemas/ from the models")
     p.add_argument("--dest", help="output folder (default: the repository's schemas/)")
     p.set_defaults(func=cmd_schemas)
+
+    p = sub.add_parser("build", help="build a complete release into an empty folder")
+    p.add_argument("outdir", help="output folder (must be absent or empty)")
+    p.add_argument("--records", help="records folder (default: the package's records)")
+    p.add_argument("--version", default="0.0.0", help="version written into the package")
+    p.add_argument("--texts", action="append", help="folder with source texts (repeatable)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("release", help="publish releases/VERSION from the curated records")
+    p.add_argument("version", help="new semantic version, e.g. 1.2.0")
+    p.add_argument("--records", help="records folder (default: the package's records)")
+    p.add_argument("--texts", action="append", help="folder with source texts (repeatable)")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("diff", help="records added, removed and changed between two releases")
+    p.add_argument("old", help="release folder or version")
+    p.add_argument("new", help="release folder or version")
+    p.add_argument("--details", type=int, default=20, help="changed keys listed per table")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("info", help="shipped version, tables and row counts")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("versions", help="released versions, oldest first")
+    p.set_defaults(func=cmd_versions)
+
+    p = sub.add_parser("download", help="fetch and verify a released version")
+    p.add_argument("version")
+    p.add_argument("--dest", help="also copy the release into DEST/VERSION")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_download)
+
+    p = sub.add_parser("load", help="print a table as CSV or JSON")
+    p.add_argument("table")
+    p.add_argument("--version", help="release version (default: the shipped one)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(func=cmd_load)
     return parser
 
 
@@ -91,6 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
+    except records_mod.RecordsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

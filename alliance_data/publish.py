@@ -1,0 +1,97 @@
+"""``alliance-data release``: add a new immutable version to ``releases/``.
+
+A published release is never rewritten: an existing version is refused, and a correction
+becomes a new version whose CHANGELOG entry says what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+from . import citation, index
+from .diffing import diff
+from .integrity import file_inventory
+from .release import REPO_ROOT, ReleaseError, build
+from .semver import check_version, version_key
+
+BUMPS = ("patch", "minor", "major")
+UNRELEASED = "## Unreleased"
+
+
+def bump_kind(old: str, new: str) -> str:
+    o, n = version_key(old), version_key(new)
+    if n[0] > o[0]:
+        return "major"
+    return "minor" if n[1] > o[1] else "patch"
+
+
+def release(
+    version: str,
+    *,
+    repo: Path = REPO_ROOT,
+    records_dir: Path | None = None,
+    date: dt.date | None = None,
+    text_dirs: list[Path] | None = None,
+) -> Path:
+    """Build ``releases/VERSION``, then record it in the index, CHANGELOG and CITATION.cff."""
+    check_version(version)
+    releases = repo / "releases"
+    index_path = releases / "index.json"
+    versions = index.load(index_path) if index_path.exists() else []
+    target = releases / version
+    if target.exists() or any(v.version == version for v in versions):
+        raise ReleaseError(
+            f"release {version} already exists in {releases}; published releases are never "
+            "rewritten — choose a new version"
+        )
+    latest = versions[-1].version if versions else None
+    if latest and version_key(version) <= version_key(latest):
+        raise ReleaseError(f"version {version} is not newer than the latest release {latest}")
+    date = date or dt.date.today()
+    build(target, records_dir, version=version, date=date, text_dirs=text_dirs)
+    summary = ["- first release"]
+    if latest:
+        changes = diff(releases / latest, target)
+        needed, made = changes.bump(), bump_kind(latest, version)
+        if BUMPS.index(made) < BUMPS.index(needed):
+            shutil.rmtree(target)
+            raise ReleaseError(
+                f"{latest} → {version} is a {made} bump, but the changes need a {needed} bump "
+                "(see the versioning rules in the README)"
+            )
+        summary = changes.summary()
+    versions.append(index.Version(version, date.isoformat(), file_inventory(target)))
+    index.save(index_path, versions)
+    _set_package_version(repo, version)
+    (repo / "CITATION.cff").write_text(citation.cff(version, date.isoformat()), encoding="utf-8")
+    _changelog(repo / "CHANGELOG.md", version, date, summary)
+    return target
+
+
+def _set_package_version(repo: Path, version: str) -> None:
+    init = repo / "alliance_data" / "__init__.py"
+    if init.exists():
+        text = re.sub(
+            r'^__version__ = "[^"]*"',
+            f'__version__ = "{version}"',
+            init.read_text(encoding="utf-8"),
+            count=1,
+            flags=re.M,
+        )
+        init.write_text(text, encoding="utf-8")
+
+
+def _changelog(path: Path, version: str, date: dt.date, summary: list[str]) -> None:
+    """Move the Unreleased notes under the new version and add the data diff below them."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n"
+    if UNRELEASED not in text:
+        text = text.rstrip("\n") + f"\n\n{UNRELEASED}\n"
+    head, _, rest = text.partition(UNRELEASED)
+    notes, sep, older = rest.partition("\n## ")
+    entry = f"## {version} — {date.isoformat()}\n{notes.strip(chr(10))}\n\n"
+    entry += "### Data changes (`alliance-data diff`)\n\n" + "\n".join(summary) + "\n"
+    tail = f"\n## {older}" if sep else ""
+    path.write_text(f"{head}{UNRELEASED}\n\n{entry}{tail}", encoding="utf-8")
