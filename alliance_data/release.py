@@ -154,7 +154,8 @@ def _write(folder: Path, loaded: records.Records, version: str, date: dt.date) -
         )
         if rows:
             examples[table.name] = rows[0]
-    (folder / "codebook.md").write_text(data_dictionary.markdown(examples, version), encoding="utf-8")
+    book = data_dictionary.markdown(examples, version)
+    (folder / "codebook.md").write_text(book, encoding="utf-8")
     created = f"{date.isoformat()}T00:00:00Z"
     sources = _sources_meta(sorted_rows("sources", loaded.dicts("sources")))
     descriptor = _descriptor(version, created, folder, sources)
