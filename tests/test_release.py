@@ -1,0 +1,213 @@
+"""Releases: valid Data Packages, reproducible, immutable, CSV and Parquet in agreement."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from frictionless import Package
+
+from alliance_data import index
+from alliance_data.diffing import diff
+from alliance_data.integrity import file_inventory, sha256
+from alliance_data.publish import release
+from alliance_data.records import RecordsError
+from alliance_data.release import ReleaseError, build
+from alliance_data.tables import TABLES
+from conftest import RECORDS_MIN, RELEASE_DATE, TEXTS
+
+
+def _validate(folder: Path):
+    return Package(str(folder / "datapackage.json")).validate()
+
+
+def test_release_validates_with_frictionless(mini_release: Path) -> None:
+    report = _validate(mini_release)
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = json.loads((mini_release / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert {r["name"] for r in package["resources"]} == set(TABLES) | {
+        f"{t}_parquet" for t in TABLES
+    }
+    for resource in package["resources"]:
+        if resource["format"] == "csv":
+            assert resource["hash"] == f"sha256:{sha256(mini_release / resource['path'])}"
+            assert resource["bytes"] == (mini_release / resource["path"]).stat().st_size
+        else:
+            assert resource["mediatype"] == "application/vnd.apache.parquet"
+    assert [lic["name"] for lic in package["licenses"]] == ["CC-BY-4.0", "MIT"]
+
+
+def test_frictionless_catches_tampering_and_broken_keys(mini_release: Path, tmp_path: Path) -> None:
+    copy = shutil.copytree(mini_release, tmp_path / "copy")
+    path = copy / "data" / "meetings.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",JPN,", ",XXX,"), encoding="utf-8")
+    types = [row[0] for row in _validate(copy).flatten(["type"])]
+    assert "foreign-key" in types
+    assert "hash-count" in types
+
+
+def test_csv_and_parquet_hold_the_same_rows(mini_release: Path) -> None:
+    for table in TABLES:
+        from_csv = pd.read_csv(
+            mini_release / "data" / f"{table}.csv", dtype=str, keep_default_na=False
+        )
+        arrow = pq.read_table(mini_release / "data" / f"{table}.parquet")
+        from_parquet = arrow.to_pandas().astype(object)
+        assert list(from_csv.columns) == list(TABLES[table].fields) == arrow.column_names
+        assert len(from_csv) == len(from_parquet)
+        for column in from_csv.columns:
+            parquet_text = [
+                ""
+                if v is None or (isinstance(v, float) and pd.isna(v))
+                else v.isoformat()
+                if isinstance(v, dt.date)
+                else str(v)
+                for v in from_parquet[column]
+            ]
+            assert list(from_csv[column]) == parquet_text, (table, column)
+
+
+def test_parquet_types_follow_the_schema(mini_release: Path) -> None:
+    schema = pq.read_schema(mini_release / "data" / "meetings.parquet")
+    assert str(schema.field("start_date").type) == "date32[day]"
+    assert str(schema.field("kind").type).startswith("dictionary<values=string")
+    assert (
+        str(pq.read_schema(mini_release / "data" / "parties.parquet").field("cow_code").type)
+        == "int64"
+    )
+    metadata = pq.read_metadata(mini_release / "data" / "meetings.parquet")
+    assert metadata.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_parquet_opens_in_duckdb_and_polars(mini_release: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    polars = pytest.importorskip("polars")
+    for table in TABLES:
+        path = mini_release / "data" / f"{table}.parquet"
+        expected = pq.read_metadata(path).num_rows
+        ((count,),) = duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()
+        assert count == expected == polars.read_parquet(path).height
+
+
+def test_build_is_reproducible(mini_release: Path, tmp_path: Path) -> None:
+    again = build(
+        tmp_path / "again", RECORDS_MIN, version="0.1.0", date=RELEASE_DATE, text_dirs=[TEXTS]
+    )
+    first, second = file_inventory(mini_release), file_inventory(again)
+    assert first.keys() == second.keys()
+    for path in first:
+        if path.endswith(".parquet"):
+            assert pq.read_table(mini_release / path).equals(pq.read_table(again / path))
+        else:
+            assert first[path] == second[path], path
+
+
+def test_build_refuses_a_non_empty_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(ReleaseError, match="not empty"):
+        build(out, RECORDS_MIN, text_dirs=[TEXTS])
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_failed_build_leaves_nothing(records_copy: Path, tmp_path: Path) -> None:
+    (records_copy / "meetings.yaml").write_text("- meeting_id: [broken\n", encoding="utf-8")
+    with pytest.raises(RecordsError, match="malformed YAML"):
+        build(tmp_path / "out" / "0.2.0", records_copy, text_dirs=[TEXTS])
+    assert not (tmp_path / "out" / "0.2.0").exists()
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_failure_while_writing_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alliance_data.release as rel
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(rel, "write_parquet", explode)
+    with pytest.raises(OSError, match="disk full"):
+        build(tmp_path / "0.2.0", RECORDS_MIN, text_dirs=[TEXTS])
+    assert list(tmp_path.iterdir()) == []
+
+
+def _repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    (repo / "releases").mkdir(parents=True)
+    (repo / "CHANGELOG.md").write_text("# Changelog\n\n## Unreleased\n\n- first data\n")
+    return repo
+
+
+def test_release_writes_index_changelog_and_citation(tmp_path: Path, records_copy: Path) -> None:
+    repo = _repo(tmp_path)
+    release("0.1.0", repo=repo, records_dir=records_copy, date=RELEASE_DATE, text_dirs=[TEXTS])
+    versions = index.load(repo / "releases" / "index.json")
+    assert [v.version for v in versions] == ["0.1.0"]
+    assert versions[0].files == file_inventory(repo / "releases" / "0.1.0")
+    assert "## 0.1.0 — 2021-04-01\n- first data" in (repo / "CHANGELOG.md").read_text()
+    assert 'version: "0.1.0"' in (repo / "CITATION.cff").read_text()
+
+    with pytest.raises(ReleaseError, match="already exists"):
+        release("0.1.0", repo=repo, records_dir=records_copy, text_dirs=[TEXTS])
+    with pytest.raises(ReleaseError, match="not newer"):
+        release("0.0.9", repo=repo, records_dir=records_copy, text_dirs=[TEXTS])
+
+    rows = (
+        records_copy / "parties.yaml"
+    ).read_text() + "- party_id: KOR\n  name: South Korea\n  kind: state\n  cow_code: 732\n"
+    (records_copy / "parties.yaml").write_text(rows)
+    with pytest.raises(ReleaseError, match="patch bump, but the changes need a minor bump"):
+        release("0.1.1", repo=repo, records_dir=records_copy, text_dirs=[TEXTS])
+    assert not (repo / "releases" / "0.1.1").exists()
+    release(
+        "0.2.0", repo=repo, records_dir=records_copy, date=dt.date(2021, 5, 1), text_dirs=[TEXTS]
+    )
+    log = (repo / "CHANGELOG.md").read_text()
+    assert "## 0.2.0 — 2021-05-01" in log and "- `parties`: 1 added, 0 removed, 0 changed" in log
+    assert log.index("## 0.2.0") < log.index("## 0.1.0")
+    assert [v.version for v in index.load(repo / "releases" / "index.json")] == ["0.1.0", "0.2.0"]
+
+
+def test_diff_reports_changed_fields(
+    mini_release: Path, records_copy: Path, tmp_path: Path
+) -> None:
+    path = records_copy / "meetings.yaml"
+    path.write_text(
+        path.read_text().replace("title: Ministers' meeting in Tokyo", "title: Tokyo 2+2")
+    )
+    new = build(
+        tmp_path / "new", records_copy, version="0.1.1", date=RELEASE_DATE, text_dirs=[TEXTS]
+    )
+    changes = diff(mini_release, new)
+    assert changes.tables["meetings"].changed == {"tokyo-meeting-2021": ["title"]}
+    assert changes.bump() == "patch"
+    assert "- `meetings`: 0 added, 0 removed, 1 changed" in changes.summary()
+
+
+def test_codebook_documents_every_field(mini_release: Path) -> None:
+    book = (mini_release / "codebook.md").read_text(encoding="utf-8")
+    for table in TABLES.values():
+        assert f"## `{table.name}`" in book
+        for name in table.fields:
+            assert f"| `{name}` |" in book
+    assert (
+        "- `ministerial_2plus2`: a joint meeting of two countries' foreign and defence ministers"
+        in book
+    )
+
+
+def test_csv_is_rfc4180(mini_release: Path) -> None:
+    raw = (mini_release / "data" / "commitments.csv").read_bytes()
+    assert raw.count(b"\r\n") == 2 and raw.decode("utf-8")
+    with (mini_release / "data" / "commitments.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[1][TABLES["commitments"].fields.index("date")] == "2021-03-16"
