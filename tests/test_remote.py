@@ -1,0 +1,154 @@
+"""Loading tables, and fetching other versions from a local HTTP server: verified and cached."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import alliance_data
+from alliance_data import api
+from alliance_data.publish import release
+from alliance_data.remote import DownloadError
+from conftest import RECORDS_MIN, TEXTS
+
+
+@pytest.fixture
+def published(tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch):
+    """Two releases served over HTTP; this installation 'ships' the newer one."""
+    url, served = http_server
+    repo = tmp_path / "repo"
+    (repo / "releases").mkdir(parents=True)
+    records = shutil.copytree(RECORDS_MIN, tmp_path / "records")
+    release("0.1.0", repo=repo, records_dir=records, date=dt.date(2021, 4, 1), text_dirs=[TEXTS])
+    parties = records / "parties.yaml"
+    parties.write_text(
+        parties.read_text()
+        + "- party_id: KOR\n  name: South Korea\n  kind: state\n  cow_code: 732\n"
+    )
+    release("0.2.0", repo=repo, records_dir=records, date=dt.date(2021, 5, 1), text_dirs=[TEXTS])
+    shutil.copytree(repo / "releases", served, dirs_exist_ok=True)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ALLIANCE_DATA_URL", url)
+    monkeypatch.setenv("ALLIANCE_DATA_CACHE", str(cache))
+    monkeypatch.setattr(api, "_shipped_index_path", lambda: repo / "releases" / "index.json")
+    monkeypatch.setattr(api, "shipped_dir", lambda: repo / "releases" / "0.2.0")
+    monkeypatch.setattr(api, "__version__", "0.2.0")
+    api._shipped_index.cache_clear()
+    yield url, served, cache
+    api._shipped_index.cache_clear()
+
+
+def test_load_shipped_release_types() -> None:
+    frame = alliance_data.load("meetings")
+    assert str(frame["start_date"].dtype).startswith("datetime64")
+    assert isinstance(frame["kind"].dtype, pd.CategoricalDtype)
+    assert list(frame["meeting_id"]) == sorted(frame["meeting_id"])
+    parties = alliance_data.load("parties")
+    assert str(parties["cow_code"].dtype) == "Int64"
+
+
+def test_unknown_table_lists_valid_names() -> None:
+    with pytest.raises(ValueError, match=r"unknown table 'meeting'; expected one of: .*meetings"):
+        alliance_data.load("meeting")
+
+
+@pytest.mark.parametrize("bad", ["../../x", "latest2", "1.0", "v1.0.0", "1.0.0/../../etc"])
+def test_bad_version_is_refused_before_any_access(
+    bad: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALLIANCE_DATA_URL", "http://127.0.0.1:9/")
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network touched")
+
+    monkeypatch.setattr("pooch.retrieve", no_network)
+    with pytest.raises(ValueError, match="is not a semantic version"):
+        alliance_data.load("meetings", version=bad)
+    with pytest.raises(ValueError, match="is not a semantic version"):
+        alliance_data.package_path(bad)
+
+
+def test_older_version_downloads_then_loads_from_cache(published, monkeypatch) -> None:
+    url, served, cache = published
+    assert alliance_data.versions() == ["0.1.0", "0.2.0"]
+    assert len(alliance_data.load("parties")) == 3
+    old = alliance_data.load("parties", version="0.1.0")
+    assert list(old["party_id"]) == ["JPN", "USA"]
+    assert (cache / "0.1.0" / "datapackage.json").is_file()
+    # offline now: the cached, verified copy still loads
+    monkeypatch.setenv("ALLIANCE_DATA_URL", "http://127.0.0.1:9/")
+    assert list(alliance_data.load("parties", version="0.1.0")["party_id"]) == ["JPN", "USA"]
+    assert alliance_data.package_path("0.1.0") == cache / "0.1.0" / "datapackage.json"
+
+
+def test_offline_and_not_cached_names_version_and_url(published, monkeypatch) -> None:
+    monkeypatch.setenv("ALLIANCE_DATA_URL", "http://127.0.0.1:9/")
+    with pytest.raises(
+        DownloadError, match=r"release 0\.1\.0 .* from http://127\.0\.0\.1:9/0\.1\.0/"
+    ):
+        alliance_data.load("parties", version="0.1.0")
+    assert len(alliance_data.load("parties")) == 3  # the shipped version still loads
+
+
+def test_tampered_download_is_refused_and_not_kept(published) -> None:
+    url, served, cache = published
+    target = served / "0.1.0" / "data" / "parties.parquet"
+    target.write_bytes(target.read_bytes()[:-10])
+    with pytest.raises(DownloadError, match="does not match the release index: expected sha256"):
+        alliance_data.load("parties", version="0.1.0")
+    assert not (cache / "0.1.0" / "data" / "parties.parquet").exists()
+    names = [p.name for p in (cache / "0.1.0" / "data").iterdir()]
+    assert "parties.parquet" not in names
+    assert not [n for n in names if not n.endswith((".csv", ".parquet"))]  # no temp files
+    assert leftovers == []
+
+
+def test_tampered_cache_file_is_never_served(published, monkeypatch) -> None:
+    url, served, cache = published
+    alliance_data.load("parties", version="0.1.0")
+    cached = cache / "0.1.0" / "data" / "parties.csv"
+    cached.write_text("party_id,name\nXXX,Tampered\n")
+    monkeypatch.setenv("ALLIANCE_DATA_URL", "http://127.0.0.1:9/")
+    with pytest.raises(DownloadError):
+        alliance_data.load("parties", version="0.1.0")
+    assert not cached.exists()
+    monkeypatch.setenv("ALLIANCE_DATA_URL", url)  # back online: fetched again, verified
+    alliance_data.load("parties", version="0.1.0")
+    assert "Tampered" not in cached.read_text()
+
+
+def test_index_with_a_file_without_hash_is_refused(published, tmp_path, monkeypatch) -> None:
+    url, served, cache = published
+    index_path = tmp_path / "repo" / "releases" / "index.json"
+    document = json.loads(index_path.read_text())
+    del document["versions"][0]["files"]["data/parties.csv"]["sha256"]
+    index_path.write_text(json.dumps(document))
+    api._shipped_index.cache_clear()
+    with pytest.raises(ValueError, match="lists data/parties.csv without a valid sha256"):
+        alliance_data.load("parties", version="0.1.0")
+
+
+def test_codebook_and_cite_work_offline() -> None:
+    book = alliance_data.codebook()
+    assert {"table", "field", "type", "meaning", "allowed_values"} <= set(book.columns)
+    row = book[(book.table == "meetings") & (book.field == "format")].iloc[0]
+    assert "in_person:" in row.allowed_values
+    citation = alliance_data.cite()
+    assert f"(Version {alliance_data.__version__})" in citation
+
+
+def test_import_is_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, alliance_data; "
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'frictionless', 'pydantic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
