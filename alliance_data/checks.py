@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ def check(records: Records) -> list[Problem]:
     problems += _missing_evidence(records)
     problems += _participant_titles(records)
     problems += _commitment_dates(records)
+    problems += _relation_dates(records)
+    problems += _duplicate_officials(records)
     return problems
 
 
@@ -190,6 +193,64 @@ def _commitment_dates(records: Records) -> list[Problem]:
                 f"{c.date} is outside meeting {meeting.meeting_id} ({meeting.start_date} to {last})"
             )
             problems.append(row.problem(reason, "date"))
+    return problems
+
+
+def _relation_dates(records: Records) -> list[Problem]:
+    """A meeting ``part_of`` a trip or visit must fall within that trip's or visit's days."""
+    meetings = {m.meeting_id: m for m in records.valid("meetings")}
+    problems = []
+    for row in records.rows["meeting_relations"]:
+        rel = row.model
+        if rel is None or rel.relation != "part_of":
+            continue
+        inner, outer = meetings.get(rel.meeting_id), meetings.get(rel.related_meeting_id)
+        if inner is None or outer is None or inner.start_date is None or outer.start_date is None:
+            continue
+        inner_end = inner.end_date or period_end(inner.start_date, inner.date_precision)
+        outer_end = outer.end_date or period_end(outer.start_date, outer.date_precision)
+        if inner.start_date < outer.start_date or inner_end > outer_end:
+            reason = (
+                f"{rel.meeting_id} ({inner.start_date} to {inner_end}) is not within "
+                f"{rel.related_meeting_id} ({outer.start_date} to {outer_end})"
+            )
+            problems.append(row.problem(reason, "related_meeting_id"))
+    return problems
+
+
+def name_key(name: str) -> str:
+    """A name for comparison: accents and punctuation dropped, case folded, words sorted.
+
+    Sorting makes "Suga Yoshihide" and "Yoshihide Suga" equal, so one person written in either
+    order (as curated and imported records may do) is caught.
+    """
+    folded = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    return " ".join(sorted(re.findall(r"[a-z0-9]+", plain)))
+
+
+def _duplicate_officials(records: Records) -> list[Problem]:
+    """Two officials with one wikidata_id, or one name and party, are one person twice."""
+    problems = []
+    seen: dict[tuple[str, ...], Row] = {}
+    for row in records.rows["officials"]:
+        o = row.model
+        if o is None:
+            continue
+        keys = [("name", name_key(o.name), o.party_id)]
+        if o.wikidata_id:
+            keys.append(("wikidata", o.wikidata_id))
+        for key in keys:
+            first = seen.setdefault(key, row)
+            if first is not row:
+                what = "wikidata_id" if key[0] == "wikidata" else "normalised name and party"
+                reason = (
+                    f"same {what} as official {first.record_id} ({first.file}:{first.line}); "
+                    "one person must be one record"
+                )
+                problems.append(
+                    row.problem(reason, "wikidata_id" if key[0] == "wikidata" else "name")
+                )
     return problems
 
 
