@@ -109,19 +109,16 @@ def _texts(args: argparse.Namespace) -> list[Path] | None:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    import json
+    import pyarrow.parquet as pq
 
     from . import __version__
-    from .api import shipped_dir
+    from .api import shipped_dir, tables
 
     folder = shipped_dir()
-    print(f"alliance_data {__version__} (shipped release: {folder})")
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    for resource in package["resources"]:
-        if resource["format"] == "csv":
-            with (folder / resource["path"]).open(encoding="utf-8") as handle:
-                rows = sum(1 for _ in handle) - 1
-            print(f"{resource['name']:<22} {rows:>7} rows")
+    print(f"alliance_data {__version__}")
+    for name in tables():
+        rows = pq.read_metadata(folder / "data" / f"{name}.parquet").num_rows
+        print(f"{name:<22}{rows:>8} rows")
     return 0
 
 
