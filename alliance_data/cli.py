@@ -158,6 +158,20 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .hsg import importer
+
+    result = importer.run(
+        _records_dir(args),
+        source=Path(args.source) if args.source else None,
+        commits=args.commit,
+        base_url=args.base_url,
+        cache=Path(args.cache) if args.cache else None,
+    )
+    print(importer.summary_line(result.summary))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="alliance-data", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -211,6 +225,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", help="release version (default: the shipped one)")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("import", help="import upstream data into the records' sub-folder")
+    p.add_argument("dataset", choices=("hsg",), help="hsg: Office of the Historian travels/visits")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--source", help="local snapshot folder holding travels/ and visits/")
+    where.add_argument(
+        "--commit",
+        action="append",
+        help="download at this pinned commit (repeatable; default: the pinned commits)",
+    )
+    p.add_argument("--records", help="records folder (default: the package's records)")
+    p.add_argument(
+        "--base-url", help="download base URL (default: $ALLIANCE_DATA_HSG_URL or GitHub)"
+    )
+    p.add_argument("--cache", help="download cache folder (default: $ALLIANCE_DATA_CACHE)")
+    p.set_defaults(func=cmd_import)
     return parser
 
 
