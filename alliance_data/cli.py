@@ -109,13 +109,15 @@ def _texts(args: argparse.Namespace) -> list[Path] | None:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    import json
+
     import pyarrow.parquet as pq
 
-    from . import __version__
     from .api import shipped_dir, tables
 
     folder = shipped_dir()
-    print(f"alliance_data {__version__}")
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    print(f"alliance_data {package['version']}")
     for name in tables():
         rows = pq.read_metadata(folder / "data" / f"{name}.parquet").num_rows
         print(f"{name:<22}{rows:>8} rows")

@@ -64,6 +64,7 @@ def fetch(entry: index.Version, *, progress: bool = False) -> Path:
     import requests
 
     check_version(entry.version)
+    pooch.get_logger().setLevel("WARNING")  # one message per release, not one per file
     folder = cache_dir() / entry.version
     for path, meta in entry.files.items():
         target = folder / path

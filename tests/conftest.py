@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from alliance_data import api
+from alliance_data.publish import release
 from alliance_data.release import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +57,29 @@ def http_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+@pytest.fixture
+def published(tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch):
+    """Two releases served over HTTP; this installation 'ships' the newer one."""
+    url, served = http_server
+    repo = tmp_path / "repo"
+    (repo / "releases").mkdir(parents=True)
+    records = shutil.copytree(RECORDS_MIN, tmp_path / "records")
+    release("0.1.0", repo=repo, records_dir=records, date=dt.date(2021, 4, 1), text_dirs=[TEXTS])
+    parties = records / "parties.yaml"
+    parties.write_text(
+        parties.read_text()
+        + "- party_id: KOR\n  name: South Korea\n  kind: state\n  cow_code: 732\n"
+    )
+    release("0.2.0", repo=repo, records_dir=records, date=dt.date(2021, 5, 1), text_dirs=[TEXTS])
+    shutil.copytree(repo / "releases", served, dirs_exist_ok=True)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ALLIANCE_DATA_URL", url)
+    monkeypatch.setenv("ALLIANCE_DATA_CACHE", str(cache))
+    monkeypatch.setattr(api, "_shipped_index_path", lambda: repo / "releases" / "index.json")
+    monkeypatch.setattr(api, "shipped_dir", lambda: repo / "releases" / "0.2.0")
+    monkeypatch.setattr(api, "__version__", "0.2.0")
+    api._shipped_index.cache_clear()
+    yield url, served, cache
+    api._shipped_index.cache_clear()
