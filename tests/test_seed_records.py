@@ -1,4 +1,4 @@
-"""Facts from seed article 000 (Santoro, "Team Biden in Tokyo and Seoul") most likely to go wrong."""
+"""Seed article 000 (Santoro, "Team Biden in Tokyo and Seoul"): facts most likely to go wrong."""
 
 from __future__ import annotations
 
