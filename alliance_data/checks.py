@@ -310,8 +310,12 @@ def check_canonical(records: Records, directory: Path) -> list[Problem]:
     """Each file must be exactly what ``alliance-data format`` would write."""
     problems = []
     for table in TABLES:
+        by_file: dict[Path, list[Row]] = defaultdict(list)
+        resolved: dict[str, Path] = {}
+        for r in records.rows[table]:  # resolve each file name once, not once per row and file
+            by_file[resolved.setdefault(r.file, Path(r.file).resolve())].append(r)
         for path in table_files(directory, table):
-            rows = [r for r in records.rows[table] if Path(r.file).resolve() == path.resolve()]
+            rows = by_file.get(path.resolve(), [])
             if path.read_text(encoding="utf-8") != canonical(table, [r.data for r in rows]):
                 problems.append(
                     Problem(
