@@ -217,7 +217,7 @@ class AgreementKind(StrEnum):
         "in_force": "in force on the date this data version describes",
         "signed": "signed but not (yet) in force",
         "agreed_in_principle": "agreed or initialled by negotiators, not yet signed",
-        "under_negotiation": "negotiations under way, nothing agreed",
+        "under_negotiation": "negotiations or a process under way and not concluded",
         "expired": "no longer in force",
         "proposed": "proposed by at least one party",
     }
@@ -460,6 +460,12 @@ class Agreement(Record):
     agreed_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of agreed_date"
     )
+    initialled_date: dt.date | None = Field(
+        default=None, description="Date the negotiated text was initialled"
+    )
+    initialled_date_precision: DatePrecision | None = Field(
+        default=None, description="Precision of initialled_date"
+    )
     signed_date: dt.date | None = Field(default=None, description="Date of signature")
     signed_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of signed_date"
@@ -476,7 +482,7 @@ class Agreement(Record):
 
     @model_validator(mode="after")
     def _dates(self) -> Agreement:
-        for name in ("agreed_date", "signed_date", "in_force_date", "end_date"):
+        for name in ("agreed_date", "initialled_date", "signed_date", "in_force_date", "end_date"):
             _check_precision(getattr(self, name), getattr(self, f"{name}_precision"), name)
         _check_order(self.signed_date, self.in_force_date, "signed_date", "in_force_date")
         _check_order(self.in_force_date, self.end_date, "in_force_date", "end_date")
@@ -524,6 +530,7 @@ class Source(Record):
 
 @vocabulary(
     {
+        "sources": "a row of sources",
         "parties": "a row of parties",
         "officials": "a row of officials",
         "official_aliases": "a row of official_aliases",
@@ -537,6 +544,7 @@ class Source(Record):
     }
 )
 class TableName(StrEnum):
+    SOURCES = "sources"
     PARTIES = "parties"
     OFFICIALS = "officials"
     OFFICIAL_ALIASES = "official_aliases"
