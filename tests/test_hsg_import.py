@@ -1,0 +1,173 @@
+"""Import of the small upstream-format fixtures: quirks, duplicates, curated links, atomicity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from alliance_data import checks, records
+from alliance_data.hsg import importer
+from alliance_data.hsg.parse import UpstreamError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "hsg"
+D = dt.date
+
+
+def curated(directory: Path) -> None:
+    """A tiny curated set: Blinken, his 2+2 in Tokyo during trip 3992, and Suga."""
+    src = "seed-source"
+    tables = {
+        "sources": [{"source_id": src, "title": "A source", "kind": "reference"}],
+        "parties": [
+            {"party_id": "USA", "name": "United States", "kind": "state", "cow_code": 2},
+            {"party_id": "JPN", "name": "Japan", "kind": "state", "cow_code": 740},
+        ],
+        "officials": [
+            {"official_id": "antony-blinken", "name": "Antony J. Blinken", "given_name": "Antony",
+             "family_name": "Blinken", "name_order": "given_family", "party_id": "USA"},
+            {"official_id": "suga-yoshihide", "name": "Suga Yoshihide", "given_name": "Yoshihide",
+             "family_name": "Suga", "name_order": "family_given", "party_id": "JPN"},
+        ],
+        "positions": [
+            {"position_id": "antony-blinken-secretary-of-state-2021",
+             "official_id": "antony-blinken", "title": "Secretary of State",
+             "organization": "U.S. Department of State", "party_id": "USA",
+             "start_date": D(2021, 1, 26), "start_date_precision": "day",
+             "tenure_status": "ongoing"},
+            {"position_id": "suga-yoshihide-prime-minister-2020", "official_id": "suga-yoshihide",
+             "title": "Prime Minister", "organization": "Cabinet of Japan", "party_id": "JPN",
+             "start_date": D(2020, 9, 16), "start_date_precision": "day",
+             "end_date": D(2021, 10, 4), "end_date_precision": "day", "tenure_status": "ended"},
+        ],
+        "meetings": [
+            {"meeting_id": "us-japan-scc-2021", "title": "SCC 2+2", "kind": "ministerial_2plus2",
+             "format": "in_person", "start_date": D(2021, 3, 16), "date_precision": "day",
+             "city": "Tokyo", "country": "JPN"},
+        ],
+        "meeting_participants": [
+            {"meeting_id": "us-japan-scc-2021", "official_id": "antony-blinken",
+             "party_id": "USA", "role_title": "Secretary of State"},
+        ],
+    }  # fmt: skip
+    evidence = [
+        {"evidence_id": f"ev-{t}-{i}", "table": t, "record_id": records.TABLES[t].key(r),
+         "source_id": src, "note": "test"}
+        for t in ("officials", "positions", "meetings")
+        for i, r in enumerate(tables[t])
+    ]  # fmt: skip
+    tables["evidence"] = evidence
+    for table, rows in tables.items():
+        records.write_table(directory / f"{table}.yaml", table, rows)
+
+
+@pytest.fixture
+def imported(tmp_path):
+    rec = tmp_path / "records"
+    curated(rec)
+    result = importer.run(rec, source=FIXTURES)
+    return rec, result
+
+
+def load(rec: Path, table: str) -> list[dict]:
+    return yaml.safe_load((rec / "hsg" / f"{table}.yaml").read_text()) or []
+
+
+def test_fixture_import_passes_checks(imported):
+    rec, _ = imported
+    loaded = records.read(rec)
+    assert loaded.problems == []
+    assert checks.check(loaded) == []
+
+
+def test_exact_duplicates_merge_and_near_duplicates_flag(imported):
+    rec, result = imported
+    status = {(u["source_id"], u["upstream_id"]): u for u in load(rec, "upstream_records")}
+    assert status[("hsg-travels", "4019")]["record_id"] == "hsg-trip-3992"
+    assert status[("hsg-travels", "4019")]["status"] == "exact_duplicate"
+    assert status[("hsg-travels", "3992")]["status"] == "unique"
+    assert status[("hsg-visits", "13")]["status"] == "exact_duplicate"  # trailing space only
+    assert {status[("hsg-travels", i)]["status"] for i in ("3993", "3994")} == {"near_duplicate"}
+    assert {status[("hsg-visits", i)]["status"] for i in ("14", "15")} == {"near_duplicate"}
+    meetings = {m["meeting_id"] for m in load(rec, "meetings")}
+    assert "hsg-trip-4019" not in meetings and {"hsg-trip-3993", "hsg-trip-3994"} <= meetings
+    every_id = {u["upstream_id"] for u in status.values()}
+    assert {"3992", "4019", "3993", "3994", "4001", "4002"} <= every_id
+    assert {str(i) for i in (1, 2, 10, 11, 12, 13, 14, 15, 16, 17)} <= every_id
+    s = result.summary
+    assert (s["merged_exact_duplicates"], s["near_duplicates_flagged"]) == (2, 4)
+    report = json.loads((rec / "hsg" / "near_duplicates.json").read_text())
+    assert {tuple(r["upstream_ids"]) for r in report} == {("3993",), ("3994",), ("14",), ("15",)}
+
+
+def test_country_quirks(imported):
+    rec, _ = imported
+    country = {m["meeting_id"]: m["country"] for m in load(rec, "meetings")}
+    assert country["hsg-trip-4002"] == "WSM"  # somoa
+    parts = {(p["meeting_id"], p["party_id"]) for p in load(rec, "meeting_participants")}
+    assert ("hsg-visit-1", "hawaii") in parts
+    assert ("hsg-visit-2", "korea") in parts  # pre-1948 korea
+    assert ("hsg-visit-10", "SWZ") in parts and ("hsg-visit-11", "SWZ") in parts
+    assert ("hsg-visit-16", "WSM") in parts
+    parties = {p["party_id"]: p for p in load(rec, "parties")}
+    assert "USA" not in parties and "JPN" not in parties  # curated ones are not duplicated
+    assert parties["korea"]["kind"] == "former_state" and "WSM" in parties
+
+
+def test_curated_people_and_links(imported):
+    rec, _ = imported
+    participants = load(rec, "meeting_participants")
+    by_meeting = {p["meeting_id"]: p for p in participants}
+    assert by_meeting["hsg-trip-3992"]["official_id"] == "antony-blinken"
+    assert by_meeting["hsg-visit-12"]["official_id"] == "suga-yoshihide"
+    officials = {o["official_id"] for o in load(rec, "officials")}
+    assert "antony-blinken" not in officials and "suga-yoshihide" not in officials
+    assert "joseph-biden" in officials
+    assert load(rec, "meeting_relations") == [
+        {"meeting_id": "us-japan-scc-2021", "related_meeting_id": "hsg-trip-3992",
+         "relation": "part_of"}
+    ]  # fmt: skip
+    assert by_meeting["hsg-trip-4001"]["role_title"] == "President-elect of the United States"
+    assert "hsg-visit-17" not in by_meeting  # no title upstream: no participant row
+
+
+def test_unmapped_slug_is_an_error_and_keeps_previous_files(imported, tmp_path):
+    rec, _ = imported
+    before = (rec / "hsg" / "meetings.yaml").read_text()
+    bad = tmp_path / "bad"
+    shutil.copytree(FIXTURES, bad)
+    path = bad / "visits" / "data" / "2010.xml"
+    path.write_text(path.read_text().replace('id="poland"', 'id="atlantis"'))
+    with pytest.raises(UpstreamError, match=r"visits/data/2010\.xml.*'atlantis'"):
+        importer.run(rec, source=bad)
+    assert (rec / "hsg" / "meetings.yaml").read_text() == before
+    assert not list(tmp_path.glob(".hsg-*"))
+
+
+def test_relation_outside_trip_is_flagged(imported):
+    rec, _ = imported
+    path = rec / "hsg" / "meeting_relations.yaml"
+    path.write_text(path.read_text().replace("hsg-trip-3992", "hsg-trip-3993"))
+    problems = checks.check(records.read(rec))
+    assert any("is not within hsg-trip-3993" in p.reason for p in problems)
+
+
+def test_duplicate_official_is_flagged(imported):
+    rec, _ = imported
+    path = rec / "hsg" / "officials.yaml"
+    extra = (
+        "- official_id: yoshihide-suga\n  name: Yoshihide Suga\n  family_name: Suga\n"
+        "  name_order: given_family\n  party_id: JPN\n"
+    )
+    path.write_text(path.read_text() + extra)
+    problems = checks.check(records.read(rec))
+    flagged = [p for p in problems if "same normalised name and party" in p.reason]
+    assert len(flagged) == 1
+    assert {flagged[0].record_id, flagged[0].reason.split()[7]} == {
+        "suga-yoshihide",
+        "yoshihide-suga",
+    }
