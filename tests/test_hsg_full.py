@@ -1,0 +1,63 @@
+"""The full upstream snapshot: counts, known duplicates, checks, and the committed files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from alliance_data import checks, records
+from alliance_data.hsg import importer
+
+SNAPSHOT = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "hsg"
+PACKAGE_RECORDS = records.DEFAULT_RECORDS
+
+pytestmark = pytest.mark.skipif(not SNAPSHOT.is_dir(), reason="upstream snapshot not present")
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    """One import of the snapshot beside a copy of the curated records (shared: it takes secs)."""
+    rec = tmp_path_factory.mktemp("full") / "records"
+    rec.mkdir()
+    for path in PACKAGE_RECORDS.glob("*.yaml"):
+        shutil.copy(path, rec / path.name)
+    return rec, importer.run(rec, source=SNAPSHOT)
+
+
+def test_counts_and_known_duplicates(full):
+    rec, result = full
+    s = result.summary
+    assert s["rows_read"] == {"trips": 4271, "visits": 3264, "presidencies": 47, "total": 7582}
+    assert s["meetings_written"] == 4271 + 3264 - s["merged_exact_duplicates"]
+    assert s["files_differing_from_pinned_commit"] == []
+    upstream = yaml.safe_load((rec / "hsg" / "upstream_records.yaml").read_text())
+    by_id = {(u["source_id"], u["upstream_id"]): u for u in upstream}
+    assert by_id[("hsg-travels", "4019")]["record_id"] == "hsg-trip-3992"
+    assert by_id[("hsg-travels", "4019")]["status"] == "exact_duplicate"
+    trips = {k for k in by_id if k[0] == "hsg-travels" and k[1].isdigit()}
+    visits = {k for k in by_id if k[0] == "hsg-visits"}
+    assert (len(trips), len(visits)) == (4271, 3264)  # nothing upstream is lost
+
+
+def test_curated_plus_imported_pass_checks(full):
+    rec, _ = full
+    loaded = records.read(rec)
+    assert loaded.problems == []
+    assert checks.check(loaded) == []
+
+
+def test_committed_import_is_current(full):
+    """The committed records/hsg files must be what a fresh import writes; else re-run it."""
+    rec, _ = full
+    committed = PACKAGE_RECORDS / importer.SUBFOLDER
+    fresh = rec / importer.SUBFOLDER
+    names = sorted(p.name for p in fresh.iterdir())
+    assert sorted(p.name for p in committed.iterdir()) == names
+    stale = [n for n in names if (committed / n).read_bytes() != (fresh / n).read_bytes()]
+    assert stale == [], (
+        f"alliance_data/records/hsg is stale ({', '.join(stale)}); run "
+        "`alliance-data import hsg --source ../shared/upstream/hsg` and commit the result"
+    )
