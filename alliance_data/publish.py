@@ -91,7 +91,7 @@ def _changelog(path: Path, version: str, date: dt.date, summary: list[str]) -> N
         text = text.rstrip("\n") + f"\n\n{UNRELEASED}\n"
     head, _, rest = text.partition(UNRELEASED)
     notes, sep, older = rest.partition("\n## ")
-    entry = f"## {version} — {date.isoformat()}\n{notes.strip(chr(10))}\n\n"
+    entry = f"## {version} — {date.isoformat()}\n\n{notes.strip(chr(10))}\n\n"
     entry += "### Data changes (`alliance-data diff`)\n\n" + "\n".join(summary) + "\n"
     tail = f"\n## {older}" if sep else ""
     path.write_text(f"{head}{UNRELEASED}\n\n{entry}{tail}", encoding="utf-8")

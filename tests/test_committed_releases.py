@@ -104,3 +104,15 @@ def test_wheel_ships_exactly_the_latest_release(tmp_path: Path) -> None:
     assert shipped == sorted(LATEST.files)
     assert "alliance_data/_release_index.json" in names
     assert not [n for n in names if n.startswith("releases/")]
+
+
+def test_readme_states_the_latest_row_counts() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- counts:start -->")[1].split("<!-- counts:end -->")[0]
+    stated = {
+        line.split("|")[1].strip().strip("`"): int(line.split("|")[2])
+        for line in block.strip().splitlines()[2:]
+    }
+    data = RELEASES / LATEST.version / "data"
+    actual = {p.stem: pq.read_metadata(p).num_rows for p in data.glob("*.parquet")}
+    assert stated == actual

@@ -153,7 +153,7 @@ def test_release_writes_index_changelog_and_citation(tmp_path: Path, records_cop
     versions = index.load(repo / "releases" / "index.json")
     assert [v.version for v in versions] == ["0.1.0"]
     assert versions[0].files == file_inventory(repo / "releases" / "0.1.0")
-    assert "## 0.1.0 — 2021-04-01\n- first data" in (repo / "CHANGELOG.md").read_text()
+    assert "## 0.1.0 — 2021-04-01\n\n- first data" in (repo / "CHANGELOG.md").read_text()
     assert 'version: "0.1.0"' in (repo / "CITATION.cff").read_text()
 
     with pytest.raises(ReleaseError, match="already exists"):
