@@ -231,7 +231,7 @@ def _precision(t: pa.Table, date: str, precision: str):
     one_missing = pc.not_equal(pc.is_null(d), pc.is_null(p))
     not_first = pc.and_(pc.is_in(p, pa.array(["month", "year"])), pc.not_equal(pc.day(d), 1))
     not_january = pc.and_(pc.equal(p, "year"), pc.not_equal(pc.month(d), 1))
-    return pc.or_(one_missing, pc.or_(pc.fill_null(not_first, False), not_january))
+    return pc.or_(one_missing, pc.fill_null(pc.or_kleene(not_first, not_january), False))
 
 
 def _order(t: pa.Table, start: str, end: str):
