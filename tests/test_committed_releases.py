@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -77,33 +80,70 @@ def test_changelog_has_an_entry_per_release() -> None:
         assert f"## {entry.version} — {entry.date}" in log
 
 
-def test_wheel_ships_exactly_the_latest_release(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "build",
-            "--wheel",
-            "--no-isolation",
-            "--outdir",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("alliance_data-*.whl")
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    command = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out)]
+    subprocess.run([*command, str(ROOT)], check=True, capture_output=True)
+    (built,) = out.glob("alliance_data-*.whl")
+    return built
+
+
+def test_wheel_ships_exactly_the_latest_release(wheel: Path) -> None:
     assert wheel.name.startswith(f"alliance_data-{LATEST.version}-")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    shipped = sorted(
-        n.removeprefix("alliance_data/_release/")
-        for n in names
-        if n.startswith("alliance_data/_release/")
-    )
+    prefix = "alliance_data/_release/"
+    shipped = sorted(n.removeprefix(prefix) for n in names if n.startswith(prefix))
     assert shipped == sorted(LATEST.files)
     assert "alliance_data/_release_index.json" in names
     assert not [n for n in names if n.startswith("releases/")]
+
+
+USER_SCRIPT = """
+import json, os, sys
+import alliance_data
+assert alliance_data.__file__.startswith(sys.argv[1]), alliance_data.__file__
+counts = {t: len(alliance_data.load(t)) for t in alliance_data.tables()}
+old = {}
+if len(alliance_data.versions()) > 1:
+    oldest = alliance_data.versions()[0]
+    old = {"version": oldest, "meetings": len(alliance_data.load("meetings", version=oldest))}
+print(json.dumps({"version": alliance_data.__version__, "counts": counts, "old": old}))
+"""
+
+
+def test_installed_wheel_loads_every_table_offline_and_fetches_older_versions(
+    wheel: Path, tmp_path: Path, http_server
+) -> None:
+    """What a new user does: install the wheel, load offline; fetch an older version, cached."""
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    url, served = http_server
+    shutil.copytree(RELEASES, served, dirs_exist_ok=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(site),
+        "ALLIANCE_DATA_URL": url,
+        "ALLIANCE_DATA_CACHE": str(tmp_path / "cache"),
+    }
+    run = [sys.executable, "-c", USER_SCRIPT, str(site)]
+    first = json.loads(
+        subprocess.run(
+            run, env=env, cwd=tmp_path, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert first["version"] == LATEST.version
+    data = RELEASES / LATEST.version / "data"
+    assert first["counts"] == {p.stem: pq.read_metadata(p).num_rows for p in data.glob("*.parquet")}
+    env["ALLIANCE_DATA_URL"] = "http://127.0.0.1:9/"  # the server is gone: cache only
+    again = json.loads(
+        subprocess.run(
+            run, env=env, cwd=tmp_path, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert again == first
 
 
 def test_readme_states_the_latest_row_counts() -> None:
