@@ -7,11 +7,12 @@ becomes a new version whose CHANGELOG entry says what changed.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
 
-from . import citation, index
+from . import citation, index, records
 from .diffing import diff
 from .integrity import file_inventory
 from .release import REPO_ROOT, ReleaseError, build
@@ -63,12 +64,29 @@ def release(
                 "(see the versioning rules in the README)"
             )
         summary = changes.summary()
+    summary += _import_notes(records_dir or records.DEFAULT_RECORDS)
     versions.append(index.Version(version, date.isoformat(), file_inventory(target)))
     index.save(index_path, versions)
     _set_package_version(repo, version)
     (repo / "CITATION.cff").write_text(citation.cff(version, date.isoformat()), encoding="utf-8")
     _changelog(repo / "CHANGELOG.md", version, date, summary)
     return target
+
+
+def _import_notes(directory: Path) -> list[str]:
+    """The importers' summaries (rows read, written, merged, flagged) for the release notes."""
+    lines = []
+    for path in sorted(Path(directory).glob("**/import_summary.json")):
+        summary = json.loads(path.read_text(encoding="utf-8"))
+        rows = summary.get("rows_read", {})
+        lines.append(
+            f"- import `{path.parent.name}`: {rows.get('total', '?')} upstream rows read, "
+            f"{summary.get('meetings_written', '?')} meetings written, "
+            f"{summary.get('merged_exact_duplicates', '?')} exact duplicates merged, "
+            f"{summary.get('near_duplicates_flagged', '?')} near-duplicates flagged, "
+            f"{summary.get('unmapped', '?')} unmapped"
+        )
+    return lines
 
 
 def _set_package_version(repo: Path, version: str) -> None:

@@ -16,7 +16,7 @@ import pytest
 from frictionless import Package
 
 import alliance_data
-from alliance_data import citation, index
+from alliance_data import citation, index, records
 from alliance_data.integrity import file_inventory
 from alliance_data.release import build
 from conftest import ROOT, SEEDS
@@ -156,3 +156,14 @@ def test_readme_states_the_latest_row_counts() -> None:
     data = RELEASES / LATEST.version / "data"
     actual = {p.stem: pq.read_metadata(p).num_rows for p in data.glob("*.parquet")}
     assert stated == actual
+
+
+def test_readme_states_where_the_rows_come_from() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- origin:start -->")[1].split("<!-- origin:end -->")[0]
+    loaded = records.read()
+    for line in block.strip().splitlines()[2:]:
+        cells = [c.strip().strip("`") for c in line.strip("|").split("|")]
+        rows = loaded.rows[cells[0]]
+        imported = sum(1 for r in rows if "/hsg/" in r.file.replace("\\", "/"))
+        assert (int(cells[1]), int(cells[2])) == (len(rows) - imported, imported), cells[0]
