@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .records import Problem, Records, Row, canonical, table_files
+from .records import Problem, Records, Row, non_canonical
 from .tables import TABLES
 
 EVIDENCE_REQUIRED = ("meetings", "officials", "positions", "commitments", "agreements")
@@ -308,23 +308,8 @@ def _check_quotes(records: Records, text_dirs: list[Path], report: Report) -> No
 
 def check_canonical(records: Records, directory: Path) -> list[Problem]:
     """Each file must be exactly what ``alliance-data format`` would write."""
-    problems = []
-    for table in TABLES:
-        by_file: dict[Path, list[Row]] = defaultdict(list)
-        resolved: dict[str, Path] = {}
-        for r in records.rows[table]:  # resolve each file name once, not once per row and file
-            by_file[resolved.setdefault(r.file, Path(r.file).resolve())].append(r)
-        for path in table_files(directory, table):
-            rows = by_file.get(path.resolve(), [])
-            if path.read_text(encoding="utf-8") != canonical(table, [r.data for r in rows]):
-                problems.append(
-                    Problem(
-                        str(path),
-                        None,
-                        table,
-                        None,
-                        None,
-                        "not in canonical form (order, layout); run `alliance-data format`",
-                    )
-                )
-    return problems
+    reason = "not in canonical form (order, layout); run `alliance-data format`"
+    return [
+        Problem(str(path), None, path.stem, None, None, reason)
+        for path, _ in non_canonical(records, directory)
+    ]

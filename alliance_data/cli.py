@@ -66,22 +66,10 @@ def _validate_release(folder: Path, fmt: str) -> int:
 
 
 def cmd_format(args: argparse.Namespace) -> int:
-    directory = _records_dir(args)
-    loaded = records_mod.read(directory)
-    if any(p.reason.startswith("malformed YAML") for p in loaded.problems):
-        for problem in loaded.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    changed = 0
-    for table in loaded.rows:
-        for path in records_mod.table_files(directory, table):
-            rows = [r.data for r in loaded.rows[table] if Path(r.file).resolve() == path.resolve()]
-            text = records_mod.canonical(table, rows)
-            if path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
-                changed += 1
-                print(f"formatted {path}")
-    print(f"{changed} file(s) changed")
+    changed = records_mod.format_files(_records_dir(args))
+    for path in changed:
+        print(f"formatted {path}")
+    print(f"{len(changed)} file(s) changed")
     return 0
 
 

@@ -226,6 +226,33 @@ def _plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
+def non_canonical(records: Records, directory: Path) -> Iterator[tuple[Path, str]]:
+    """Each table file whose text differs from its canonical form, with that form."""
+    for table, rows in records.rows.items():
+        by_file: dict[Path, list[dict[str, Any]]] = {}
+        resolved: dict[str, Path] = {}
+        for row in rows:  # resolve each file name once, not once per row
+            path = resolved.setdefault(row.file, Path(row.file).resolve())
+            by_file.setdefault(path, []).append(row.data)
+        for path in table_files(directory, table):
+            text = canonical(table, by_file.get(path.resolve(), []))
+            if path.read_text(encoding="utf-8") != text:
+                yield path, text
+
+
+def format_files(directory: Path | str = DEFAULT_RECORDS) -> list[Path]:
+    """Rewrite every table file below ``directory`` in canonical form; return those changed."""
+    directory = Path(directory)
+    loaded = read(directory)
+    malformed = [p for p in loaded.problems if p.reason.startswith("malformed YAML")]
+    if malformed:
+        raise RecordsError(malformed)  # rewriting a half-read file would lose records
+    changed = list(non_canonical(loaded, directory))
+    for path, text in changed:
+        path.write_text(text, encoding="utf-8")
+    return [path for path, _ in changed]
+
+
 def write_table(path: Path, table: str, rows: Iterable[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(canonical(table, rows), encoding="utf-8")
