@@ -1,0 +1,119 @@
+"""benchmarks/results.json -> benchmarks/RESULTS.md (``python benchmarks/report.py`` re-renders)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _n(x: float, digits: int = 2) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.{digits}f}"
+
+
+def _size(s: str) -> str:
+    n = int(s)
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
+
+
+def write(results: dict, path: Path) -> None:
+    m, imp = results["machine"], results["import"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Run {results['date']} with `python benchmarks/run.py` (see benchmarks/README.md).",
+        "Each figure is the median of several runs, each in a fresh process; peers ran",
+        "interleaved in the same loop. Sizes count meetings; the other",
+        "tables grow with them (rows = all tables). Validation runs on defect-planted data.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {m['cpu']}, {m['cores']} cores; RAM {m['ram']}; {m['os']}",
+        f"- Python {m['python']}; alliance-data {m['alliance-data']}, pyarrow {m['pyarrow']}, "
+        f"pandas {m['pandas']}, pydantic {m['pydantic']}, frictionless {m['frictionless']}, "
+        f"numpy {m['numpy']}",
+        "",
+        "## Import",
+        "",
+        "| | ms |",
+        "|---|---:|",
+        f"| `python -c pass` | {_n(imp['bare_ms'], 1)} |",
+        f"| `python -c 'import alliance_data'` | {_n(imp['import_ms'], 1)} |",
+        f"| added by `import alliance_data` | **{_n(imp['added_ms'], 1)}** |",
+        "",
+        "## Load `meetings` (seconds inside the process, imports excluded)",
+        "",
+        "| size | `load()` | pyarrow `read_table().to_pandas()` | `pandas.read_csv` "
+        "| load / pyarrow | read_csv / load |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for size, e in results["sizes"].items():
+        ld = e["load"]
+        ours, pa, csv = (
+            ld["alliance_data.load"],
+            ld["pyarrow read_table().to_pandas()"],
+            ld["pandas.read_csv"],
+        )
+        lines.append(
+            f"| {_size(size)} | {_n(ours, 3)} | {_n(pa, 3)} | {_n(csv, 3)} "
+            f"| {_n(ours / pa)}x | {_n(csv / ours)}x |"
+        )
+    lines += [
+        "",
+        "## Validation (whole release, wall time of the command incl. start-up)",
+        "",
+        "| size | rows | `validate --release` Parquet s | rows/s | peak MB "
+        "| `--format csv` s | rows/s | peak MB | `frictionless validate` (CSV) s | rows/s "
+        "| peak MB | speed-up (CSV vs CSV) | defects found: ours pq / csv, frictionless |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for size, e in results["sizes"].items():
+        v = e["validate"]
+        rows = v["rows"]
+        fl_note = " (1 run)" if v["frictionless_runs"] == 1 else ""
+        lines.append(
+            f"| {_size(size)} | {rows:,} | {_n(v['ours_parquet_s'])} "
+            f"| {_n(rows / v['ours_parquet_s'], 0)} | {_n(v['ours_parquet_mb'], 0)} "
+            f"| {_n(v['ours_csv_s'])} | {_n(rows / v['ours_csv_s'], 0)} "
+            f"| {_n(v['ours_csv_mb'], 0)} "
+            f"| {_n(v['frictionless_s'])}{fl_note} | {_n(rows / v['frictionless_s'], 0)} "
+            f"| {_n(v['frictionless_mb'], 0)} "
+            f"| **{_n(v['frictionless_s'] / v['ours_csv_s'], 1)}x** "
+            f"| {'/'.join(map(str, v['ours_parquet_found']))} , "
+            f"{'/'.join(map(str, v['ours_csv_found']))} ; "
+            f"{'/'.join(map(str, v['frictionless_found']))} (schema-expressible) |"
+        )
+    lines += [
+        "",
+        "## Release build and data generation",
+        "",
+        "| size | `alliance-data build` from YAML s | peak MB "
+        "| generator (models + CSV/Parquet, no YAML) s | peak MB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for size, e in results["sizes"].items():
+        b = e.get("build") or {}
+        lines.append(
+            f"| {_size(size)} | {_n(b.get('build_s'))} | {_n(b.get('build_mb'), 0)} "
+            f"| {_n(e['generate_s'])} | {_n(e['generate_mb'], 0)} |"
+        )
+    hsg = results.get("hsg")
+    lines += ["", "## Office of the Historian import, end to end", ""]
+    if hsg:
+        lines += ["| step | s | peak MB | exit |", "|---|---:|---:|---:|"]
+        for step, r in hsg.items():
+            lines.append(
+                f"| `alliance-data {step}` | {_n(r['s'])} | {_n(r['mb'], 0)} | {r['rc']} |"
+            )
+    else:
+        lines.append("TODO: not measured (no snapshot at ../shared/upstream/hsg, or --no-hsg).")
+    lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "results.json"
+    write(json.loads(source.read_text(encoding="utf-8")), HERE / "RESULTS.md")
