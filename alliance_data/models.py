@@ -113,7 +113,7 @@ class AliasKind(StrEnum):
 @vocabulary(
     {
         "ended": "the position ended on end_date",
-        "ongoing": "the position was still held when this data version was released",
+        "ongoing": "still held according to the latest source consulted (see its evidence)",
         "unknown": "whether or when the position ended is not known",
     }
 )
@@ -314,7 +314,9 @@ class Party(Record):
 class Official(Record):
     """A person who held an official role."""
 
-    official_id: Slug = Field(description="Stable slug for the person (given-family, lowercase)")
+    official_id: Slug = Field(
+        description="Stable slug of the person's display name, in its name order (lowercase)"
+    )
     name: Text = Field(description="Display name in the order the person's country uses")
     given_name: Text | None = Field(default=None, description="Given name(s)")
     family_name: Text = Field(description="Family name")
