@@ -10,28 +10,16 @@ import os
 from pathlib import Path
 
 from . import index
+from .download import DownloadError, cache_dir, verified_file
 from .integrity import sha256
 from .semver import check_version
 
 DEFAULT_URL = "https://raw.githubusercontent.com/alliance-data/alliance_data/main/releases/"
 
 
-class DownloadError(OSError):
-    """A release could not be fetched or failed verification."""
-
-
 def base_url() -> str:
     url = os.environ.get("ALLIANCE_DATA_URL") or DEFAULT_URL
     return url if url.endswith("/") else url + "/"
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("ALLIANCE_DATA_CACHE")
-    if env:
-        return Path(env)
-    import pooch
-
-    return Path(pooch.os_cache("alliance-data"))
 
 
 def remote_index() -> list[index.Version]:
@@ -60,34 +48,15 @@ def cached_release(entry: index.Version) -> Path | None:
 
 def fetch(entry: index.Version, *, progress: bool = False) -> Path:
     """Download (or reuse from the cache) every file of a version; return its folder."""
-    import pooch
-    import requests
-
     check_version(entry.version)
-    pooch.get_logger().setLevel("WARNING")  # one message per release, not one per file
     folder = cache_dir() / entry.version
     for path, meta in entry.files.items():
-        target = folder / path
-        if target.is_file() and sha256(target) != meta["sha256"]:
-            target.unlink()  # tampered or truncated: never served, fetched again below
         url = f"{base_url()}{entry.version}/{path}"
         try:
-            pooch.retrieve(
-                url,
-                known_hash=f"sha256:{meta['sha256']}",
-                fname=target.name,
-                path=target.parent,
-                progressbar=progress,
-            )
-        except requests.exceptions.RequestException as exc:
+            verified_file(url, folder / path, meta["sha256"], progress=progress)
+        except DownloadError as exc:
             raise DownloadError(
-                f"could not download release {entry.version} ({path}) from {url}: {exc}. "
-                "Check the network or ALLIANCE_DATA_URL; the shipped version still loads "
-                "offline."
-            ) from exc
-        except ValueError as exc:
-            raise DownloadError(
-                f"{url} does not match the release index: expected sha256 {meta['sha256']}; "
-                f"{exc}. The download was discarded; try again, or report a corrupted release."
+                f"release {entry.version} ({path}): {exc}. Check the network or "
+                "ALLIANCE_DATA_URL; the shipped version still loads offline."
             ) from exc
     return folder

@@ -56,7 +56,7 @@ def test_tampered_file_raises_and_leaves_nothing(server, tmp_path):
     root, base = server
     registry = publish(root, b"<visits><tampered/></visits>\n")
     cache = tmp_path / "cache"
-    with pytest.raises(UpstreamError, match="does not match the pinned sha256"):
+    with pytest.raises(UpstreamError, match="does not match its expected sha256"):
         fetch.fetch(cache=cache, base_url=base, registry=registry)
     assert [p for p in cache.rglob("*") if p.is_file()] == []
 

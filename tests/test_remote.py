@@ -68,7 +68,7 @@ def test_tampered_download_is_refused_and_not_kept(published) -> None:
     _url, served, cache = published
     target = served / "0.1.0" / "data" / "parties.parquet"
     target.write_bytes(target.read_bytes()[:-10])
-    with pytest.raises(DownloadError, match="does not match the release index: expected sha256"):
+    with pytest.raises(DownloadError, match="does not match its expected sha256"):
         alliance_data.load("parties", version="0.1.0")
     assert not (cache / "0.1.0" / "data" / "parties.parquet").exists()
     names = [p.name for p in (cache / "0.1.0" / "data").iterdir()]

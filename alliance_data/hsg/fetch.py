@@ -8,18 +8,18 @@ truncated download never lands there.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+from ..download import DownloadError, cache_dir, verified_file
+from ..integrity import sha256
 from .parse import UpstreamError
 
 REGISTRY = Path(__file__).with_name("registry.json")
 DEFAULT_BASE_URL = "https://raw.githubusercontent.com/HistoryAtState"
 BASE_URL_ENV = "ALLIANCE_DATA_HSG_URL"
-CACHE_ENV = "ALLIANCE_DATA_CACHE"
 
 
 def load_registry(path: Path = REGISTRY) -> dict[str, Any]:
@@ -31,22 +31,9 @@ def pinned_commits(registry: dict[str, Any] | None = None) -> dict[str, str]:
     return {repo: entry["commit"] for repo, entry in registry.items()}
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def url(base: str, repo: str, commit: str, path: str) -> str:
     """raw.githubusercontent.com/HistoryAtState/<repo>/<commit>/<path>, or the same below base."""
     return f"{base.rstrip('/')}/{repo}/{commit}/{path}"
-
-
-def default_cache() -> Path:
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("alliance_data"))
 
 
 def resolve_commits(requested: list[str] | None, registry: dict[str, Any]) -> dict[str, str]:
@@ -73,34 +60,18 @@ def fetch(
     registry: dict[str, Any] | None = None,
 ) -> dict[str, Path]:
     """Download (or reuse from the cache) every registered file; return each repo's folder."""
-    import pooch
-
     registry = registry or load_registry()
     pinned = resolve_commits(commits, registry)
     base = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-    root = Path(cache) if cache else default_cache()
-    pooch.get_logger().setLevel("WARNING")
+    root = Path(cache) if cache else cache_dir()
     folders = {}
     for repo, entry in registry.items():
         folder = root / "hsg" / f"{repo}-{pinned[repo]}"
         for path, digest in sorted(entry["files"].items()):
-            target = folder / path
-            source = url(base, repo, pinned[repo], path)
             try:
-                pooch.retrieve(
-                    source,
-                    known_hash=f"sha256:{digest}",
-                    fname=target.name,
-                    path=target.parent,
-                    progressbar=False,
-                )
-            except ValueError as exc:
-                raise UpstreamError(
-                    f"{source}: download does not match the pinned sha256 {digest}; "
-                    f"refusing it (nothing was cached): {exc}"
-                ) from None
-            except OSError as exc:
-                raise UpstreamError(f"{source}: download failed: {exc}") from None
+                verified_file(url(base, repo, pinned[repo], path), folder / path, digest)
+            except DownloadError as exc:
+                raise UpstreamError(f"pinned upstream file {repo}/{path}: {exc}") from None
         folders[repo] = folder
     return folders
 
