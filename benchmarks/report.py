@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import sys
@@ -17,6 +18,62 @@ def _n(x: float, digits: int = 2) -> str:
 def _size(s: str) -> str:
     n = int(s)
     return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
+
+
+def _met(ok: bool) -> str:
+    return "**met**" if ok else "**missed**"
+
+
+def targets(results: dict) -> list[str]:
+    """Each target of issue 7, met or missed, from the figures above."""
+    out = []
+    added = results["import"]["added_ms"]
+    out.append(f"- `import alliance_data` adds < 30 ms: {_met(added < 30)} ({added:.1f} ms)")
+    sizes = results["sizes"]
+    ratios = {
+        s: e["load"]["alliance_data.load"] / e["load"]["pyarrow read_table().to_pandas()"]
+        for s, e in sizes.items()
+    }
+    worst = max(ratios.values())
+    shown = ", ".join(f"{_size(s)} {r:.2f}x" for s, r in ratios.items())
+    out.append(f"- `load()` within 1.2x of the direct pyarrow read: {_met(worst <= 1.2)} ({shown})")
+    top = max(sizes, key=int)
+    v = sizes[top]["validate"]
+    speed = v["frictionless_s"] / v["ours_csv_s"]
+    speed_pq = v["frictionless_s"] / v["ours_parquet_s"]
+    out.append(
+        f"- validation at {_size(top)} meetings ({v['rows']:,} rows) >= 10x frictionless: "
+        f"{_met(speed >= 10)} ({speed:.1f}x reading the same CSVs, {speed_pq:.1f}x from Parquet)"
+    )
+    found = all(
+        e["validate"][k][0] == e["validate"][k][1]
+        for e in sizes.values()
+        for k in ("ours_parquet_found", "ours_csv_found", "frictionless_found")
+    )
+    out.append(
+        f"- every planted defect found (ours: all kinds; frictionless: those a Table Schema "
+        f"expresses): {_met(found)}"
+    )
+    keys = sorted(sizes, key=int)
+    steps = []
+    for a, b in itertools.pairwise(keys):
+        va, vb = sizes[a]["validate"], sizes[b]["validate"]
+        growth = vb["ours_parquet_s"] / va["ours_parquet_s"]
+        rows = vb["rows"] / va["rows"]
+        steps.append(
+            (growth, rows, f"{_size(a)}->{_size(b)} {growth:.1f}x time for {rows:.0f}x rows")
+        )
+    linear = all(g <= r * 1.1 for g, r, _ in steps)
+    out.append(
+        f"- cost grows at most linearly: {_met(linear)} ({'; '.join(t for *_, t in steps)}; "
+        "small sizes are dominated by start-up)"
+    )
+    mb = v["ours_parquet_mb"]
+    out.append(
+        f"- peak memory of `validate --release` at {_size(top)} < 2 GB: {_met(mb < 2048)} "
+        f"({mb:,.0f} MB Parquet, {v['ours_csv_mb']:,.0f} MB CSV)"
+    )
+    return out
 
 
 def write(results: dict, path: Path) -> None:
@@ -100,6 +157,7 @@ def write(results: dict, path: Path) -> None:
             f"| {_size(size)} | {_n(b.get('build_s'))} | {_n(b.get('build_mb'), 0)} "
             f"| {_n(e['generate_s'])} | {_n(e['generate_mb'], 0)} |"
         )
+    lines += ["", "## Targets", "", *targets(results)]
     hsg = results.get("hsg")
     lines += ["", "## Office of the Historian import, end to end", ""]
     if hsg:
