@@ -155,3 +155,122 @@ def test_japan_sma_protocol_dates(loaded):
         protocol["in_force_date"],
         protocol["end_date"],
     ) == (dt.date(2021, 2, 17), dt.date(2021, 2, 24), dt.date(2021, 3, 31), dt.date(2022, 3, 31))
+
+
+def test_pompeo_term_ended_with_the_trump_administration(loaded):
+    pompeo = by_key(loaded, "positions", "position_id")["michael-pompeo-secretary-of-state-2018"]
+    assert (pompeo["end_date"], pompeo["end_date_precision"], pompeo["tenure_status"]) == (
+        dt.date(2021, 1, 20),
+        "day",
+        "ended",
+    )
+
+
+def test_biden_administration_posts_end_on_2025_01_20(loaded):
+    positions = by_key(loaded, "positions", "position_id")
+    for pid in (
+        "joseph-biden-president-2021",
+        "antony-blinken-secretary-of-state-2021",
+        "lloyd-austin-secretary-of-defense-2021",
+    ):
+        assert (positions[pid]["end_date"], positions[pid]["tenure_status"]) == (
+            dt.date(2025, 1, 20),
+            "ended",
+        ), pid
+
+
+def test_biden_suga_january_call_was_morning_in_washington(loaded):
+    call = by_key(loaded, "meetings", "meeting_id")["biden-suga-call-2021-01"]
+    assert call["start_date"] == dt.date(2021, 1, 27)  # U.S. Eastern date
+    assert "28 January" in call["description"]
+    assert "morning of 27 January in Washington" in call["description"]
+    assert "evening" not in call["description"]
+
+
+def test_blinken_given_name_cited_to_a_page_that_spells_it(loaded):
+    row = by_key(loaded, "evidence", "evidence_id")["antony-blinken-given-name-1"]
+    assert row["source_id"] != "usemb-china-2021-us-japan-joint-press-statement"
+    assert "Antony" in row["quote"]
+
+
+def test_sma11_pledge_is_day_dated_by_the_agreement_in_principle(loaded):
+    pledge = by_key(loaded, "commitments", "commitment_id")["us-rok-sma-11-cost-sharing-kor"]
+    assert (pledge["date"], pledge["date_precision"]) == (dt.date(2021, 3, 7), "day")
+    source = by_key(loaded, "sources", "source_id")[pledge["document_source_id"]]
+    assert "lang=i" not in (source["url"] or "")  # not the Indonesian-language page
+    notes = [
+        e["note"] or ""
+        for e in loaded.dicts("evidence")
+        if e["record_id"] == "us-rok-sma-11-cost-sharing-kor"
+    ]
+    assert not any("month precision" in n for n in notes)
+
+
+def test_the_three_joint_statements_are_agreements(loaded):
+    agreements = by_key(loaded, "agreements", "agreement_id")
+    parties = {(p["agreement_id"], p["party_id"]) for p in loaded.dicts("agreement_parties")}
+    expected = {
+        "us-japan-scc-joint-press-statement-2021": (dt.date(2021, 3, 16), "JPN"),
+        "us-japan-scc-joint-statement-2019": (dt.date(2019, 4, 19), "JPN"),
+        "us-rok-2plus2-joint-statement-2021": (dt.date(2021, 3, 18), "KOR"),
+    }
+    for aid, (issued, ally) in expected.items():
+        statement = agreements[aid]
+        assert statement["kind"] == "joint_statement"
+        assert statement["status"] != "in_force"
+        assert (statement["signed_date"], statement["signed_date_precision"]) == (issued, "day")
+        assert {(aid, "USA"), (aid, ally)} <= parties
+
+
+def test_meeting_commitments_point_to_their_statement_unless_a_treaty(loaded):
+    statement_of = {
+        "us-japan-scc-2021": "us-japan-scc-joint-press-statement-2021",
+        "us-rok-2plus2-2021": "us-rok-2plus2-joint-statement-2021",
+        "us-japan-scc-2019": "us-japan-scc-joint-statement-2019",
+    }
+    treaties = {"us-japan-security-treaty-1960", "us-rok-mutual-defense-treaty-1953"}
+    for c in loaded.dicts("commitments"):
+        if c["meeting_id"] in statement_of:
+            assert c["agreement_id"] in treaties | {statement_of[c["meeting_id"]]}, c
+
+
+def test_new_commitments_from_the_article(loaded):
+    commitments = by_key(loaded, "commitments", "commitment_id")
+    for side, other in (("kor", "USA"), ("usa", "KOR")):
+        c = commitments[f"us-rok-2plus2-2021-dprk-priority-{side}"]
+        assert (c["meeting_id"], c["beneficiary_party_id"]) == ("us-rok-2plus2-2021", other)
+        assert c["agreement_id"] == "us-rok-2plus2-joint-statement-2021"
+    for side, other in (("jpn", "USA"), ("usa", "JPN")):
+        c = commitments[f"us-japan-scc-2019-ecs-scs-{side}"]
+        assert (c["meeting_id"], c["kind"], c["beneficiary_party_id"]) == (
+            "us-japan-scc-2019",
+            "norms_order",
+            other,
+        )
+        assert c["date"] == dt.date(2019, 4, 19)
+
+
+def test_davidson_quotes_attach_to_both_hearings(loaded):
+    quotes = {}
+    for e in loaded.dicts("evidence"):
+        if e["source_id"] == ARTICLE and e["table"] == "meetings":
+            quotes.setdefault(e["record_id"], set()).add(e["quote"])
+    sasc = quotes["sasc-indopacom-posture-hearing-2021"]
+    hasc = quotes["hasc-indo-pacific-hearing-2021"]
+    assert sasc == hasc
+    assert any("seventeen days from Alaska" in q for q in sasc)
+    assert any("critically important" in q for q in sasc)
+
+
+def test_anchorage_venue_and_india_visit_participants(loaded):
+    anchorage = by_key(loaded, "meetings", "meeting_id")["us-china-anchorage-talks-2021"]
+    assert anchorage["venue"] == "Hotel Captain Cook"
+    india = participants(loaded, "austin-india-visit-2021")
+    assert india["ajit-doval"] == ("IND", "National Security Advisor")
+    assert india["s-jaishankar"] == ("IND", "Minister of External Affairs")
+
+
+def test_no_note_treats_the_april_nsa_meeting_as_past(loaded):
+    for e in loaded.dicts("evidence"):
+        assert "NSA meeting as past" not in (e["note"] or ""), e["evidence_id"]
+        assert "had already taken place, and" not in (e["note"] or ""), e["evidence_id"]
