@@ -29,6 +29,13 @@ def bump_kind(old: str, new: str) -> str:
     return "minor" if n[1] > o[1] else "patch"
 
 
+def required_bump(latest: str, needed: str) -> str:
+    """While the data is a draft (0.y.z), a breaking change needs only a minor bump."""
+    if version_key(latest)[0] == 0 and needed == "major":
+        return "minor"
+    return needed
+
+
 def release(
     version: str,
     *,
@@ -56,7 +63,7 @@ def release(
     summary = ["- first release"]
     if latest:
         changes = diff(releases / latest, target)
-        needed, made = changes.bump(), bump_kind(latest, version)
+        needed, made = required_bump(latest, changes.bump()), bump_kind(latest, version)
         if BUMPS.index(made) < BUMPS.index(needed):
             shutil.rmtree(target)
             raise ReleaseError(

@@ -177,6 +177,14 @@ def test_release_writes_index_changelog_and_citation(tmp_path: Path, records_cop
     assert [v.version for v in index.load(repo / "releases" / "index.json")] == ["0.1.0", "0.2.0"]
 
 
+def test_draft_versions_take_breaking_changes_in_a_minor_bump() -> None:
+    from alliance_data.publish import required_bump
+
+    assert required_bump("0.2.0", "major") == "minor"
+    assert required_bump("1.2.0", "major") == "major"
+    assert required_bump("0.2.0", "patch") == "patch"
+
+
 def test_diff_reports_changed_fields(
     mini_release: Path, records_copy: Path, tmp_path: Path
 ) -> None:
