@@ -6,7 +6,7 @@ that needs them is called.
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = ["cite", "codebook", "load", "package_path", "tables", "versions"]
 

@@ -17,6 +17,7 @@ from .diffing import diff
 from .integrity import file_inventory
 from .release import REPO_ROOT, ReleaseError, build
 from .semver import check_version, version_key
+from .tables import TABLES
 
 BUMPS = ("patch", "minor", "major")
 UNRELEASED = "## Unreleased"
@@ -77,6 +78,7 @@ def release(
     _set_package_version(repo, version)
     (repo / "CITATION.cff").write_text(citation.cff(version, date.isoformat()), encoding="utf-8")
     _changelog(repo / "CHANGELOG.md", version, date, summary)
+    _readme_counts(repo / "README.md", target, records_dir or records.DEFAULT_RECORDS)
     return target
 
 
@@ -107,6 +109,34 @@ def _set_package_version(repo: Path, version: str) -> None:
             flags=re.M,
         )
         init.write_text(text, encoding="utf-8")
+
+
+def _replace_block(text: str, name: str, lines: list[str]) -> str:
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start not in text or end not in text:
+        return text
+    head, rest = text.split(start, 1)
+    return head + start + "\n" + "\n".join(lines) + "\n" + end + rest.split(end, 1)[1]
+
+
+def _readme_counts(readme: Path, release_dir: Path, records_dir: Path) -> None:
+    """Keep the README's row counts (per table, and curated vs imported) true to the release."""
+    if not readme.exists():
+        return
+    import pyarrow.parquet as pq
+
+    totals = ["| table | rows |", "|---|---:|"]
+    origin = ["| table | curated | imported (`records/<folder>/`) |", "|---|---:|---:|"]
+    loaded = records.read(records_dir)
+    top_folder = records_dir.resolve()
+    for table in TABLES:
+        rows = pq.read_metadata(release_dir / "data" / f"{table}.parquet").num_rows
+        totals.append(f"| `{table}` | {rows} |")
+        top = sum(1 for r in loaded.rows[table] if Path(r.file).parent.resolve() == top_folder)
+        origin.append(f"| `{table}` | {top} | {len(loaded.rows[table]) - top} |")
+    text = readme.read_text(encoding="utf-8")
+    text = _replace_block(_replace_block(text, "counts", totals), "origin", origin)
+    readme.write_text(text, encoding="utf-8")
 
 
 def _changelog(path: Path, version: str, date: dt.date, summary: list[str]) -> None:
