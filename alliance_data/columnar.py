@@ -359,7 +359,9 @@ def key_strings(t: pa.Table, names: Iterable[str]) -> pa.ChunkedArray:
 
 def _repeats(keys) -> tuple[Mask, np.ndarray]:
     """Which values repeat an earlier one, and the row where each value first appears."""
-    codes = pa.chunked_array(keys).combine_chunks().dictionary_encode().indices.to_numpy()
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()
+    codes = keys.dictionary_encode().indices.to_numpy()
     dup = np.zeros(len(codes), dtype=bool)
     if len(codes):
         seen = np.maximum.accumulate(codes)
@@ -368,9 +370,32 @@ def _repeats(keys) -> tuple[Mask, np.ndarray]:
     return dup, firsts[codes] if len(codes) else codes
 
 
+def key_codes(t: pa.Table, names: Iterable[str]) -> pa.Array:
+    """A key as one integer per row, equal exactly when every key column is equal.
+
+    That is the YAML check's '/'-joined key: no key has two free-text parts, so no '/' inside
+    a part can make two different keys join to the same text.
+
+    Cheaper than hashing joined strings: each column is dictionary-encoded on its own and the
+    codes are folded together, re-numbered after each step so they stay small.
+    """
+    codes: np.ndarray | None = None
+    for name in names:
+        column = pc.fill_null(pc.cast(t.column(name), pa.string()), "None").combine_chunks()
+        encoded = column.dictionary_encode()
+        part = encoded.indices.to_numpy().astype(np.int64)
+        if codes is None:
+            codes = part
+        else:
+            codes = (
+                np.unique(codes, return_inverse=True)[1].ravel() * len(encoded.dictionary) + part
+            )
+    return pa.array(codes if codes is not None else np.zeros(t.num_rows, dtype=np.int64))
+
+
 def duplicates(loaded: Loaded, keys: pa.ChunkedArray, report: Report) -> None:
     """Every row whose primary key an earlier row already has (checks._duplicate_keys)."""
-    dup, first = _repeats(keys)
+    dup, first = _repeats(key_codes(loaded.typed, TABLES[loaded.name].primary_key))
     report.add(
         f"{loaded.name}: duplicate primary key",
         (
@@ -500,57 +525,87 @@ def _valid_meetings(tables: dict[str, Loaded], valid: dict[str, Mask]) -> pa.Tab
 def participant_titles(
     tables: dict[str, Loaded], keys: dict[str, pa.Array], valid: dict[str, Mask], report: Report
 ) -> None:
-    """A participant's role_title must be a position held on the meeting's dates."""
-    part = tables["meeting_participants"]
-    index = np.flatnonzero(valid["meeting_participants"])
-    p = part.typed.select(["meeting_id", "official_id", "role_title"]).take(pa.array(index))
-    p = p.append_column("row", pa.array(index))
-    joined = p.join(_valid_meetings(tables, valid), "meeting_id", join_type="inner")
+    """A participant's role_title must be a position held on the meeting's dates.
+
+    Mirrors checks._participant_titles. Officials and titles are joined as integer codes, not
+    strings: with millions of participants the string join alone took a gigabyte.
+    """
+    part = tables["meeting_participants"].typed
+    meetings = _valid_meetings(tables, valid)
     pos = tables["positions"].typed.filter(pa.array(valid["positions"]))
-    positions = pa.table(
+    officials = pos.column("official_id").unique()
+    titles = pos.column("title").unique()
+    m = pc.index_in(part.column("meeting_id"), value_set=meetings.column("meeting_id"))
+    rows = np.flatnonzero(valid["meeting_participants"] & _mask(pc.is_valid(m)))
+    at = pa.array(rows)
+    m = pc.take(m, at)
+    left = pa.table(
         {
-            "official_id": pos.column("official_id"),
-            "title": pos.column("title"),
+            "row": at,
+            "off": pc.index_in(pc.take(part.column("official_id"), at), value_set=officials),
+            "role": pc.index_in(pc.take(part.column("role_title"), at), value_set=titles),
+            "m_start": pc.take(meetings.column("m_start"), m),
+            "m_end": pc.take(meetings.column("m_end"), m),
+        }
+    )
+    right = pa.table(
+        {
+            "off": pc.index_in(pos.column("official_id"), value_set=officials),
+            "title": pc.index_in(pos.column("title"), value_set=titles),
             "p_start": pos.column("start_date"),
             "p_end": period_end(pos.column("end_date"), pos.column("end_date_precision")),
         }
     )
-    pairs = joined.join(positions, "official_id", join_type="inner")
-    end = pc.coalesce(pairs.column("m_end"), pairs.column("m_start"))
-    held = pc.or_kleene(
-        pc.is_null(pairs.column("m_start")),
+    pairs = left.filter(pc.is_valid(left.column("off"))).join(right, "off", join_type="inner")
+    held = pc.fill_null(_held(pairs), False)
+    ok = pc.and_(held, pc.equal(pairs.column("title"), pairs.column("role")))
+    matched = pc.filter(pairs.column("row"), ok).unique()
+    failing = left.filter(pc.invert(pc.is_in(left.column("row"), value_set=matched)))
+    if failing.num_rows:
+        _report_titles(tables, keys, failing, pairs.filter(held), titles, report)
+
+
+def _held(pairs: pa.Table):
+    """Vectorised checks._held: the position overlaps the meeting's days (or no dates known)."""
+    start = pairs.column("m_start")
+    end = pc.coalesce(pairs.column("m_end"), start)
+    begins, ends = pairs.column("p_start"), pairs.column("p_end")
+    return pc.or_kleene(
+        pc.is_null(start),
         pc.and_kleene(
-            pc.or_kleene(
-                pc.is_null(pairs.column("p_start")), pc.less_equal(pairs.column("p_start"), end)
-            ),
-            pc.or_kleene(
-                pc.is_null(pairs.column("p_end")),
-                pc.greater_equal(pairs.column("p_end"), pairs.column("m_start")),
-            ),
+            pc.or_kleene(pc.is_null(begins), pc.less_equal(begins, end)),
+            pc.or_kleene(pc.is_null(ends), pc.greater_equal(ends, start)),
         ),
     )
-    held = pc.fill_null(held, False)
-    ok = pc.and_(held, pc.equal(pairs.column("title"), pairs.column("role_title")))
-    matched = pc.filter(pairs.column("row"), ok).unique()
-    failing = joined.filter(pc.invert(pc.is_in(joined.column("row"), matched)))
-    if not failing.num_rows:
-        return
-    titles: dict[int, set[str]] = {}
-    held_rows = pairs.filter(pc.and_(held, pc.is_in(pairs.column("row"), failing.column("row"))))
-    for row, title in zip(
-        held_rows.column("row").to_pylist(), held_rows.column("title").to_pylist(), strict=True
+
+
+def _report_titles(tables, keys, failing: pa.Table, held: pa.Table, titles, report) -> None:
+    """Word each failing participant as the YAML check does, listing the titles held then."""
+    part = tables["meeting_participants"]
+    held = held.filter(pc.is_in(held.column("row"), value_set=failing.column("row")))
+    names = titles.to_pylist()
+    by_row: dict[int, set[str]] = {}
+    for row, code in zip(
+        held.column("row").to_pylist(), held.column("title").to_pylist(), strict=True
     ):
-        titles.setdefault(row, set()).add(title)
+        by_row.setdefault(row, set()).add(names[code])
+    rows = failing.column("row")
+    shown = part.typed.select(["official_id", "role_title"]).take(rows).to_pylist()
     problems = []
-    for r in failing.to_pylist():
-        start = r["m_start"]
-        end = r["m_end"] if start is not None else None
-        held_titles = "; ".join(sorted(titles.get(r["row"], ()))) or "none"
+    for row, r, start, end in zip(
+        rows.to_pylist(),
+        shown,
+        failing.column("m_start").to_pylist(),
+        failing.column("m_end").to_pylist(),
+        strict=True,
+    ):
+        end = end if start is not None else None
+        held_titles = "; ".join(sorted(by_row.get(row, ()))) or "none"
         reason = (
             f"{r['role_title']!r} is not a position {r['official_id']} held on the "
             f"meeting's dates ({start} to {end}); positions held then: {held_titles}"
         )
-        problems.append(part.problem(r["row"], reason, "role_title", keys["meeting_participants"]))
+        problems.append(part.problem(row, reason, "role_title", keys["meeting_participants"]))
     problems.sort(key=lambda p: p.line or 0)
     report.add("meeting_participants: role_title not held", problems)
 
