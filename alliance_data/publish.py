@@ -136,6 +136,9 @@ def _readme_counts(readme: Path, release_dir: Path, records_dir: Path) -> None:
         origin.append(f"| `{table}` | {top} | {len(loaded.rows[table]) - top} |")
     text = readme.read_text(encoding="utf-8")
     text = _replace_block(_replace_block(text, "counts", totals), "origin", origin)
+    text = re.sub(
+        r"releases/\d+\.\d+\.\d+/codebook\.md", f"releases/{release_dir.name}/codebook.md", text
+    )
     readme.write_text(text, encoding="utf-8")
 
 

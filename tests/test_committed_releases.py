@@ -167,3 +167,9 @@ def test_readme_states_where_the_rows_come_from() -> None:
         rows = loaded.rows[cells[0]]
         imported = sum(1 for r in rows if "/hsg/" in r.file.replace("\\", "/"))
         assert (int(cells[1]), int(cells[2])) == (len(rows) - imported, imported), cells[0]
+
+
+def test_readme_links_the_latest_codebook() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"(releases/{LATEST.version}/codebook.md)" in readme
+    assert (RELEASES / LATEST.version / "codebook.md").is_file()
