@@ -119,9 +119,9 @@ def summary(results: dict) -> str:
         f"{'met' if v['frictionless_s'] / v['ours_csv_s'] >= 10 else 'missed'}), with a peak of "
         f"{max(v['ours_parquet_mb'], v['ours_csv_mb']) / 1024:.1f} GB (target < 2 GB: "
         f"{'met' if max(v['ours_parquet_mb'], v['ours_csv_mb']) < 2048 else 'missed'}). "
-        f"It found every planted defect ({v['ours_csv_found'][1]} in the CSVs, one or more of every kind the "
-        f"checks catch); frictionless found the {v['frictionless_found'][1]} a Table Schema "
-        "can express. The rules "
+        f"It found every planted defect ({v['ours_csv_found'][1]} in the CSVs, one or more of "
+        f"every kind the checks catch); frictionless found the "
+        f"{v['frictionless_found'][1]} a Table Schema can express. The rules "
         "are not written twice: the columnar checks are derived from the models, and a test "
         "keeps them in parity with the YAML validator."
     )
