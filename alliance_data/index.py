@@ -43,6 +43,9 @@ def parse(document: dict[str, Any], origin: str = "index.json") -> list[Version]
                     f"(got {digest!r}); refusing to trust it — the index must give every "
                     "file's lower-case hex sha256"
                 )
+            size = (meta or {}).get("bytes")
+            if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+                raise UntrustedIndex(f"{origin}: version {version} lists {path} without a size")
             if path.startswith(("/", "../")) or "/../" in path or "\\" in path:
                 raise UntrustedIndex(f"{origin}: version {version} lists an unsafe path {path!r}")
         if "datapackage.json" not in files:

@@ -50,13 +50,23 @@ def fetch(entry: index.Version, *, progress: bool = False) -> Path:
     """Download (or reuse from the cache) every file of a version; return its folder."""
     check_version(entry.version)
     folder = cache_dir() / entry.version
-    for path, meta in entry.files.items():
-        url = f"{base_url()}{entry.version}/{path}"
-        try:
-            verified_file(url, folder / path, meta["sha256"], progress=progress)
-        except DownloadError as exc:
-            raise DownloadError(
-                f"release {entry.version} ({path}): {exc}. Check the network or "
-                "ALLIANCE_DATA_URL; the shipped version still loads offline."
-            ) from exc
+    total = sum(meta["bytes"] for meta in entry.files.values())
+    with _bar(progress, total, f"alliance-data {entry.version}") as bar:
+        for path, meta in entry.files.items():
+            url = f"{base_url()}{entry.version}/{path}"
+            try:
+                verified_file(url, folder / path, meta["sha256"])
+            except DownloadError as exc:
+                raise DownloadError(
+                    f"release {entry.version} ({path}): {exc}. Check the network or "
+                    "ALLIANCE_DATA_URL; the shipped version still loads offline."
+                ) from exc
+            bar.update(meta["bytes"])
     return folder
+
+
+def _bar(show: bool, total: int, label: str):
+    """One progress bar for the whole release (tqdm), or a silent stand-in."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="B", unit_scale=True, desc=label, disable=not show)
