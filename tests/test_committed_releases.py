@@ -173,3 +173,16 @@ def test_readme_links_the_latest_codebook() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"(releases/{LATEST.version}/codebook.md)" in readme
     assert (RELEASES / LATEST.version / "codebook.md").is_file()
+
+
+def test_cite_matches_the_citation_file() -> None:
+    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    text = alliance_data.cite()
+    for key in ("title", "version"):
+        value = next(
+            line.split(": ", 1)[1].strip('"')
+            for line in cff.splitlines()
+            if line.startswith(f"{key}:")
+        )
+        assert value in text
+    assert LATEST.date[:4] in text
