@@ -210,6 +210,7 @@ def write(results: dict, path: Path) -> None:
         )
     lines += ["", "## Targets", "", *targets(results)]
     lines += ["", "## Summary for the README", "", summary(results), "", *NOTES]
+    lines += [f"- {note}" for note in results.get("extra_notes", [])]
     hsg = results.get("hsg")
     lines += ["", "## Office of the Historian import, end to end", ""]
     if hsg:
