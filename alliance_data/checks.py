@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import messages
 from .records import Problem, Records, Row, non_canonical
 from .tables import TABLES
 
@@ -85,9 +86,7 @@ def _duplicate_keys(records: Records) -> list[Problem]:
             key = row.record_id
             if key in first:
                 seen = first[key]
-                problems.append(
-                    row.problem(f"duplicate primary key; first defined at {seen.file}:{seen.line}")
-                )
+                problems.append(row.problem(messages.duplicate_key(f"{seen.file}:{seen.line}")))
             else:
                 first[key] = row
     return problems
@@ -104,7 +103,7 @@ def _foreign_keys(records: Records, keys: dict[str, set[str]]) -> list[Problem]:
                     continue
                 value = "/".join(str(v) for v in values)
                 if value not in targets:
-                    reason = f"{value!r} is not a {fk.ref_table}.{'/'.join(fk.ref_fields)}"
+                    reason = messages.not_a_key(value, f"{fk.ref_table}.{'/'.join(fk.ref_fields)}")
                     problems.append(row.problem(reason, fk.fields[0]))
     return problems
 
@@ -128,7 +127,7 @@ def _missing_evidence(records: Records) -> list[Problem]:
         (r.data.get("table"), str(r.data.get("record_id"))) for r in records.rows["evidence"]
     }
     return [
-        row.problem("no evidence row supports this record")
+        row.problem(messages.NO_EVIDENCE)
         for table in EVIDENCE_REQUIRED
         for row in records.rows[table]
         if (table, row.record_id) not in evidenced
@@ -171,10 +170,7 @@ def _participant_titles(records: Records) -> list[Problem]:
         held = [p for p in positions[part.official_id] if _held(p, start, end)]
         if not any(p.title == part.role_title for p in held):
             titles = "; ".join(sorted({p.title for p in held})) or "none"
-            reason = (
-                f"{part.role_title!r} is not a position {part.official_id} held on the "
-                f"meeting's dates ({start} to {end}); positions held then: {titles}"
-            )
+            reason = messages.title_not_held(part.role_title, part.official_id, start, end, titles)
             problems.append(row.problem(reason, "role_title"))
     return problems
 
@@ -189,9 +185,7 @@ def _commitment_dates(records: Records) -> list[Problem]:
             continue
         last = meeting.end_date or period_end(meeting.start_date, meeting.date_precision)
         if not meeting.start_date <= c.date <= last:
-            reason = (
-                f"{c.date} is outside meeting {meeting.meeting_id} ({meeting.start_date} to {last})"
-            )
+            reason = messages.outside_meeting(c.date, meeting.meeting_id, meeting.start_date, last)
             problems.append(row.problem(reason, "date"))
     return problems
 
@@ -210,9 +204,13 @@ def _relation_dates(records: Records) -> list[Problem]:
         inner_end = inner.end_date or period_end(inner.start_date, inner.date_precision)
         outer_end = outer.end_date or period_end(outer.start_date, outer.date_precision)
         if inner.start_date < outer.start_date or inner_end > outer_end:
-            reason = (
-                f"{rel.meeting_id} ({inner.start_date} to {inner_end}) is not within "
-                f"{rel.related_meeting_id} ({outer.start_date} to {outer_end})"
+            reason = messages.not_within(
+                rel.meeting_id,
+                inner.start_date,
+                inner_end,
+                rel.related_meeting_id,
+                outer.start_date,
+                outer_end,
             )
             problems.append(row.problem(reason, "related_meeting_id"))
     return problems
@@ -244,10 +242,7 @@ def _duplicate_officials(records: Records) -> list[Problem]:
             first = seen.setdefault(key, row)
             if first is not row:
                 what = "wikidata_id" if key[0] == "wikidata" else "normalised name and party"
-                reason = (
-                    f"same {what} as official {first.record_id} ({first.file}:{first.line}); "
-                    "one person must be one record"
-                )
+                reason = messages.same_person(what, first.record_id, f"{first.file}:{first.line}")
                 problems.append(
                     row.problem(reason, "wikidata_id" if key[0] == "wikidata" else "name")
                 )

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import AfterValidator
 
-from . import models
+from . import messages, models
 from .checks import EVIDENCE_REQUIRED, name_key
 from .records import Problem, Records, Row, _validate
 from .schema import FieldSpec, arrow_schema, fields
@@ -401,7 +401,7 @@ def duplicates(loaded: Loaded, keys: pa.ChunkedArray, report: Report) -> None:
         (
             loaded.problem(
                 i,
-                f"duplicate primary key; first defined at {loaded.path}:{first[i] + 2}",
+                messages.duplicate_key(f"{loaded.path}:{first[i] + 2}"),
                 None,
                 keys,
             )
@@ -426,7 +426,10 @@ def foreign_keys(tables: dict[str, Loaded], keys: dict[str, pa.Array], report: R
                 f"{name}: foreign key {fk.fields[0]} -> {target}",
                 (
                     loaded.problem(
-                        i, f"{value[int(i)].as_py()!r} is not a {target}", fk.fields[0], keys[name]
+                        i,
+                        messages.not_a_key(value[int(i)].as_py(), target),
+                        fk.fields[0],
+                        keys[name],
                     )
                     for i in np.flatnonzero(bad)
                 ),
@@ -484,7 +487,7 @@ def missing_evidence(tables: dict[str, Loaded], keys: dict[str, pa.Array], repor
         report.add(
             f"{name}: no evidence",
             (
-                tables[name].problem(i, "no evidence row supports this record", None, keys[name])
+                tables[name].problem(i, messages.NO_EVIDENCE, None, keys[name])
                 for i in np.flatnonzero(bad)
             ),
         )
@@ -601,10 +604,7 @@ def _report_titles(tables, keys, failing: pa.Table, held: pa.Table, titles, repo
     ):
         end = end if start is not None else None
         held_titles = "; ".join(sorted(by_row.get(row, ()))) or "none"
-        reason = (
-            f"{r['role_title']!r} is not a position {r['official_id']} held on the "
-            f"meeting's dates ({start} to {end}); positions held then: {held_titles}"
-        )
+        reason = messages.title_not_held(r["role_title"], r["official_id"], start, end, held_titles)
         problems.append(part.problem(row, reason, "role_title", keys["meeting_participants"]))
     problems.sort(key=lambda p: p.line or 0)
     report.add("meeting_participants: role_title not held", problems)
@@ -633,7 +633,7 @@ def commitment_dates(
     problems = [
         com.problem(
             r["row"],
-            f"{r['date']} is outside meeting {r['meeting_id']} ({r['m_start']} to {r['m_end']})",
+            messages.outside_meeting(r["date"], r["meeting_id"], r["m_start"], r["m_end"]),
             "date",
             keys["commitments"],
         )
@@ -664,8 +664,14 @@ def relation_dates(
     problems = [
         rel.problem(
             x["row"],
-            f"{x['meeting_id']} ({x['m_start']} to {x['m_end']}) is not within "
-            f"{x['related_meeting_id']} ({x['o_start']} to {x['o_end']})",
+            messages.not_within(
+                x["meeting_id"],
+                x["m_start"],
+                x["m_end"],
+                x["related_meeting_id"],
+                x["o_start"],
+                x["o_end"],
+            ),
             "related_meeting_id",
             keys["meeting_relations"],
         )
@@ -699,10 +705,8 @@ def duplicate_officials(
         dup, first = _repeats(pa.chunked_array([values]).take(pa.array(sub)))
         for j in np.flatnonzero(dup):
             i, f = index[sub[j]], index[sub[first[j]]]
-            reason = (
-                f"same {what} as official {keys['officials'][int(f)].as_py()} "
-                f"({off.path}:{f + 2}); one person must be one record"
-            )
+            other = keys["officials"][int(f)].as_py()
+            reason = messages.same_person(what, other, f"{off.path}:{f + 2}")
             problems.append(off.problem(i, reason, fld, keys["officials"]))
     problems.sort(key=lambda p: p.line or 0)
     report.add("officials: one person twice", problems)

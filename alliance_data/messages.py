@@ -1,0 +1,38 @@
+"""The wording of cross-record problems, shared by the YAML and the columnar validators.
+
+Both validators must say the same thing about the same defect (a test compares them), so each
+reason is written here once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NO_EVIDENCE = "no evidence row supports this record"
+
+
+def duplicate_key(first: str) -> str:
+    return f"duplicate primary key; first defined at {first}"
+
+
+def not_a_key(value: Any, target: str) -> str:
+    return f"{value!r} is not a {target}"
+
+
+def title_not_held(title: str, official: str, start: Any, end: Any, held: str) -> str:
+    return (
+        f"{title!r} is not a position {official} held on the meeting's dates "
+        f"({start} to {end}); positions held then: {held}"
+    )
+
+
+def outside_meeting(date: Any, meeting: str, start: Any, end: Any) -> str:
+    return f"{date} is outside meeting {meeting} ({start} to {end})"
+
+
+def not_within(meeting: str, start: Any, end: Any, related: str, r_start: Any, r_end: Any) -> str:
+    return f"{meeting} ({start} to {end}) is not within {related} ({r_start} to {r_end})"
+
+
+def same_person(what: str, other: str, where: str) -> str:
+    return f"same {what} as official {other} ({where}); one person must be one record"
