@@ -28,7 +28,7 @@ from pydantic import AfterValidator
 
 from . import messages, models
 from .checks import EVIDENCE_REQUIRED, name_key
-from .records import Problem, Records, Row, _validate
+from .records import Problem, Records, Row, validate_row
 from .schema import FieldSpec, arrow_schema, fields
 from .tables import TABLES
 
@@ -341,7 +341,7 @@ def _explain(loaded: Loaded, rows: np.ndarray, keys: pa.Array) -> list[list[Prob
     for i, row in zip(rows, data, strict=True):
         values = {k: v for k, v in row.items() if v is not None}
         found = Records(rows={}, problems=[])
-        _validate(Row(loaded.name, values, loaded.path, int(i) + 2, {}), model, found)
+        validate_row(Row(loaded.name, values, loaded.path, int(i) + 2, {}), model, found)
         out.append(found.problems)
     return out
 

@@ -163,7 +163,7 @@ def _read_file(path: Path, table: str, records: Records, shown: str) -> None:
     for item in node.value:
         row = _row(item, table, shown, records)
         if row is not None:
-            _validate(row, model, records)
+            validate_row(row, model, records)
             records.rows[table].append(row)
 
 
@@ -188,7 +188,8 @@ def _row(item: yaml.Node, table: str, shown: str, records: Records) -> Row | Non
     return Row(table, data, shown, line, lines)
 
 
-def _validate(row: Row, model: type, records: Records) -> None:
+def validate_row(row: Row, model: type, records: Records) -> None:
+    """Validate one row through its model; each error becomes a Problem at its field."""
     try:
         row.model = model.model_validate(row.data)
     except ValidationError as exc:
