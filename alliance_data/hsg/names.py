@@ -21,37 +21,9 @@ TITLE_FIXES: tuple[tuple[str, str], ...] = (
     (r"\s*&\s*", " and "),
 )
 
-TITLES = sorted(
-    [
-        "Chairman of the Presidency",
-        "Chief of State",
-        "Head of State",
-        "Governor General",
-        "General Secretary",
-        "First Secretary",
-        "Junta Member",
-        "Brigadier General",
-        "Lieutenant General",
-        "Acting Prime Minister",
-        "Interim Prime Minister",
-        "Prime Minister",
-        "Acting President",
-        "Interim President",
-        "Provisional President",
-        "President-elect",
-        "President-designate",
-        "President",
-        "Vice Premier",
-        "Premier",
-        "Federal Chancellor",
-        "Chancellor-elect",
-        "Chancellor",
-        "Crown Prince",
-        "Grand Duchess",
-        "Grand Duke",
-        "Regent",
-        "Prince",
-        "Princess",
+# Rulers known by one (regnal) name: the whole name is the family_name, no given name.
+REGNAL = frozenset(
+    {
         "King",
         "Queen",
         "Emperor",
@@ -62,36 +34,48 @@ TITLES = sorted(
         "Emir",
         "Sheikh",
         "Pope",
-        "Taoiseach",
-        "Chairman",
-        "General",
-    ],
-    key=len,
-    reverse=True,
+        "Prince",
+        "Princess",
+        "Crown Prince",
+        "Grand Duke",
+        "Grand Duchess",
+        "Regent",
+    }
 )
+OFFICES = (
+    "Chairman of the Presidency",
+    "Chief of State",
+    "Head of State",
+    "Governor General",
+    "General Secretary",
+    "First Secretary",
+    "Junta Member",
+    "Brigadier General",
+    "Lieutenant General",
+    "Acting Prime Minister",
+    "Interim Prime Minister",
+    "Prime Minister",
+    "Acting President",
+    "Interim President",
+    "Provisional President",
+    "President-elect",
+    "President-designate",
+    "President",
+    "Vice Premier",
+    "Premier",
+    "Federal Chancellor",
+    "Chancellor-elect",
+    "Chancellor",
+    "Taoiseach",
+    "Chairman",
+    "General",
+)
+# Longest first, so "Prime Minister" wins over "Minister" and "Crown Prince" over "Prince".
+TITLES = sorted({*OFFICES, *REGNAL}, key=lambda t: (-len(t), t))
 TITLE_RE = re.compile(r"^(" + "|".join(re.escape(t) for t in TITLES) + r")(?=\s|$)")
 # A second visitor starts after "and" or a comma when a title follows.
 SPLIT_RE = re.compile(r"\s*(?:,|\band\b)\s+(?=(?:" + "|".join(map(re.escape, TITLES)) + r")\b)")
 
-# Rulers known by one (regnal) name: the whole name is the family_name, no given name.
-REGNAL = {
-    "King",
-    "Queen",
-    "Emperor",
-    "Empress",
-    "Shah",
-    "Sultan",
-    "Amir",
-    "Emir",
-    "Sheikh",
-    "Pope",
-    "Prince",
-    "Princess",
-    "Crown Prince",
-    "Grand Duke",
-    "Grand Duchess",
-    "Regent",
-}
 SUFFIX_RE = re.compile(r",?\s+(Jr\.?|Sr\.?|2nd|3rd|[IVX]+)$")
 NICKNAME_RE = re.compile(r"\s*\([^)]*\)")
 PARTICLES = {"de", "del", "della", "di", "da", "das", "do", "dos", "du", "la", "le", "van", "von"}
