@@ -610,20 +610,25 @@ def _report_titles(tables, keys, failing: pa.Table, held: pa.Table, titles, repo
     report.add("meeting_participants: role_title not held", problems)
 
 
+def _valid_rows(loaded: Loaded, valid: Mask, columns: list[str]) -> pa.Table:
+    """The model-valid rows' columns, with each row's index kept for the report."""
+    index = pa.array(np.flatnonzero(valid))
+    return loaded.typed.select(columns).take(index).append_column("row", index)
+
+
+def _dated_meetings(tables: dict[str, Loaded], valid: dict[str, Mask]) -> pa.Table:
+    meetings = _valid_meetings(tables, valid)
+    return meetings.filter(pc.is_valid(meetings.column("m_start")))
+
+
 def commitment_dates(
     tables: dict[str, Loaded], keys: dict[str, pa.Array], valid: dict[str, Mask], report: Report
 ) -> None:
     """A commitment made at a meeting is dated within the meeting (checks._commitment_dates)."""
     com = tables["commitments"]
-    index = np.flatnonzero(valid["commitments"])
-    c = (
-        com.typed.select(["meeting_id", "date"])
-        .take(pa.array(index))
-        .append_column("row", pa.array(index))
-    )
+    c = _valid_rows(com, valid["commitments"], ["meeting_id", "date"])
     c = c.filter(pc.and_(pc.is_valid(c.column("meeting_id")), pc.is_valid(c.column("date"))))
-    meetings = _valid_meetings(tables, valid)
-    meetings = meetings.filter(pc.is_valid(meetings.column("m_start")))
+    meetings = _dated_meetings(tables, valid)
     j = c.join(meetings, "meeting_id", join_type="inner")
     outside = pc.or_(
         pc.less(j.column("date"), j.column("m_start")),
@@ -648,12 +653,10 @@ def relation_dates(
 ) -> None:
     """A meeting ``part_of`` a trip lies within the trip's days (checks._relation_dates)."""
     rel = tables["meeting_relations"]
-    index = np.flatnonzero(valid["meeting_relations"])
-    r = rel.typed.select(["meeting_id", "related_meeting_id", "relation"]).take(pa.array(index))
-    r = r.append_column("row", pa.array(index))
+    columns = ["meeting_id", "related_meeting_id", "relation"]
+    r = _valid_rows(rel, valid["meeting_relations"], columns)
     r = r.filter(pc.fill_null(pc.equal(r.column("relation"), "part_of"), False))
-    meetings = _valid_meetings(tables, valid)
-    meetings = meetings.filter(pc.is_valid(meetings.column("m_start")))
+    meetings = _dated_meetings(tables, valid)
     outer = meetings.rename_columns(["related_meeting_id", "o_start", "o_end"])
     j = r.join(meetings, "meeting_id", join_type="inner")
     j = j.join(outer, "related_meeting_id", join_type="inner")
