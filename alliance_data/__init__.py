@@ -1,23 +1,46 @@
 """alliance_data: a versioned, source-traced dataset of U.S. alliance diplomacy.
 
-Importing the package is cheap: pandas, pyarrow and pydantic load only when a function
-that needs them is called.
+>>> import alliance_data
+>>> meetings = alliance_data.load("meetings")      # the shipped release; no network
+>>> alliance_data.tables()                          # table names
+>>> alliance_data.load("meetings", version="0.1.0")  # an older release, fetched and verified
+
+Importing the package is cheap: pandas and pyarrow load only when a function that needs
+them is called.
 """
 
 from __future__ import annotations
 
 __version__ = "0.3.0"
 
-__all__ = ["cite", "codebook", "load", "package_path", "tables", "versions"]
+__all__ = [
+    "DownloadError",
+    "InvalidArgument",
+    "cite",
+    "codebook",
+    "load",
+    "package_path",
+    "tables",
+    "versions",
+]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .api import cite, codebook, load, package_path, tables, versions
+    from .api import InvalidArgument, cite, codebook, load, package_path, tables, versions
+    from .fetch import DownloadError
 
 
 def __getattr__(name: str) -> object:
+    if name == "DownloadError":
+        from .fetch import DownloadError
+
+        return DownloadError
     if name in __all__:
         from . import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'alliance_data' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, "__version__"])

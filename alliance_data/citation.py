@@ -1,8 +1,28 @@
-"""How to cite a release: ``CITATION.cff`` and the one-line citation share this metadata."""
+"""The dataset's metadata (title, licences) and how to cite a release: ``CITATION.cff`` and
+the one-line citation share it with every release's ``datapackage.json``."""
 
 from __future__ import annotations
 
-from .release import LICENSES, TITLE
+NAME = "alliance-data"
+TITLE = "alliance_data: U.S. alliance diplomacy — meetings, officials, commitments, agreements"
+DESCRIPTION = (
+    "A versioned, source-traced dataset of U.S. alliance diplomacy. Every record traces to "
+    "a source in the sources table and carries evidence (an exact quote or a citation)."
+)
+LICENSES = [
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0 (the data; Office of the Historian "
+        "records it includes are CC0 1.0)",
+    },
+    {
+        "name": "MIT",
+        "path": "https://opensource.org/license/mit",
+        "title": "MIT License (the code)",
+    },
+]
+KEYWORDS = ["alliances", "diplomacy", "United States", "Japan", "South Korea", "meetings"]
 
 AUTHORS = "alliance_data contributors"
 REPOSITORY = "https://github.com/alliance-data/alliance_data"

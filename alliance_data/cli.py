@@ -1,129 +1,44 @@
-"""The ``alliance-data`` command: parses arguments, calls the library, maps errors to exit codes.
+"""The ``alliance-data`` command: a thin layer over the library.
 
-Exit codes: 0 success, 1 the data or release is invalid, 2 a usage or input error.
+Users' commands (``info``, ``versions``, ``download``, ``load``, ``cite``) need only the
+installed package. Curators' commands (``validate``, ``format``, ``build``, ...) come from
+``alliance_data_curate``, which exists only in a checkout of the repository; without it they
+refuse with exit 2 and write nothing.
+
+Exit codes: 0 success; 1 the data or a release is invalid; 2 a usage or input error
+(bad argument, not a checkout, download failed); 3 an unexpected error (a bug: the
+traceback is printed).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import records as records_mod
+from . import __version__
 
 Handler = Callable[[argparse.Namespace], int]
+CURATOR_COMMANDS = {
+    "validate": "check the records (or a built release); list every problem",
+    "format": "rewrite the curated YAML files in canonical form",
+    "schemas": "regenerate schemas/ from the models",
+    "build": "build a complete release into an empty folder",
+    "release": "publish releases/VERSION from the records",
+    "diff": "records added, removed and changed between two releases",
+    "import": "import an upstream dataset into imported/<source>/",
+}
 
 
-def _records_dir(args: argparse.Namespace) -> Path:
-    return Path(args.records) if args.records else records_mod.DEFAULT_RECORDS
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    if args.release:
-        return _validate_release(Path(args.release), args.format)
-    from .checks import validate
-
-    directory = _records_dir(args)
-    loaded = records_mod.read(directory)
-    texts = [Path(t) for t in args.texts] if args.texts else None
-    report = validate(loaded, texts, directory)
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    counts = ", ".join(f"{t} {len(rows)}" for t, rows in loaded.rows.items())
-    if report.problems:
-        for problem in report.problems:
-            print(problem)
-        print(f"{len(report.problems)} problem(s) found", file=sys.stderr)
-        return 1
-    print(f"ok: {counts}; {report.quotes_checked} quote(s) checked against source texts")
-    return 0
-
-
-SHOWN = 1000
-
-
-def _validate_release(folder: Path, fmt: str) -> int:
-    """A built release, checked as Arrow columns (``columnar``); fast at millions of rows."""
-    from .columnar import validate_release
-
-    report = validate_release(folder, fmt)
-    rate = report.total_rows / report.seconds if report.seconds else 0.0
-    summary = f"{report.total_rows} rows ({fmt}) in {report.seconds:.2f} s, {rate:,.0f} rows/s"
-    if report.problems:
-        for problem in report.problems[:SHOWN]:
-            print(problem)
-        if len(report.problems) > SHOWN:
-            print(f"... and {len(report.problems) - SHOWN} more", file=sys.stderr)
-        for rule, count in sorted(report.counts.items()):
-            if count:
-                print(f"  {count:>9}  {rule}", file=sys.stderr)
-        print(f"{len(report.problems)} problem(s) found; {summary}", file=sys.stderr)
-        return 1
-    counts = ", ".join(f"{t} {n}" for t, n in report.rows.items())
-    print(f"ok: {counts}; {summary}")
-    return 0
-
-
-def cmd_format(args: argparse.Namespace) -> int:
-    changed = records_mod.format_files(_records_dir(args))
-    for path in changed:
-        print(f"formatted {path}")
-    print(f"{len(changed)} file(s) changed")
-    return 0
-
-
-def cmd_schemas(args: argparse.Namespace) -> int:
-    from .schema import SCHEMAS_DIR, write_schemas
-
-    changed = write_schemas(Path(args.dest) if args.dest else SCHEMAS_DIR)
-    for path in changed:
-        print(f"wrote {path}")
-    print(f"{len(changed)} schema file(s) changed")
-    return 0
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    from .release import build
-
-    out = build(args.outdir, args.records, version=args.version, text_dirs=_texts(args))
-    print(f"built {out}")
-    return 0
-
-
-def cmd_release(args: argparse.Namespace) -> int:
-    from .publish import release
-
-    records = Path(args.records) if args.records else None
-    out = release(args.version, records_dir=records, text_dirs=_texts(args))
-    print(f"released {args.version} in {out}")
-    return 0
-
-
-def cmd_diff(args: argparse.Namespace) -> int:
-    from .diffing import diff
-
-    changes = diff(_release_arg(args.old), _release_arg(args.new))
-    print("\n".join(changes.summary(details=args.details)))
-    print(f"smallest version bump for these changes: {changes.bump()}")
-    return 0
-
-
-def _release_arg(value: str) -> Path:
-    """A release folder, or a version number looked up (and fetched) like load() does."""
-    path = Path(value)
-    if path.is_dir():
-        return path
-    from .api import release_dir
-
-    return release_dir(value)
-
-
-def _texts(args: argparse.Namespace) -> list[Path] | None:
-    return [Path(t) for t in args.texts] if getattr(args, "texts", None) else None
+class UsageError(ValueError):
+    """A command was called wrongly; the CLI prints the message and exits 2."""
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    """Print the shipped version and each table's row count."""
     import json
 
     import pyarrow.parquet as pq
@@ -140,6 +55,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
+    """Print the released versions, oldest first."""
     from .api import versions
 
     for version in versions():
@@ -148,6 +64,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 
 def cmd_download(args: argparse.Namespace) -> int:
+    """Fetch and verify a version; print its datapackage.json path."""
     import shutil
 
     from .api import release_dir
@@ -156,7 +73,7 @@ def cmd_download(args: argparse.Namespace) -> int:
     if args.dest:
         dest = Path(args.dest) / args.version
         if dest.exists():
-            raise ValueError(f"{dest} already exists; choose another --dest")
+            raise UsageError(f"{dest} already exists; choose another --dest")
         shutil.copytree(folder, dest)
         folder = dest
     print(folder / "datapackage.json")
@@ -164,118 +81,177 @@ def cmd_download(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    """Print a table as CSV or JSON lines of records, dates as plain ISO days."""
+    import pandas as pd
+
     from .api import load
 
     frame = load(args.table, args.version)
+    for name in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[name]):
+            frame[name] = frame[name].dt.strftime("%Y-%m-%d")
     if args.format == "json":
-        sys.stdout.write(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False))
         sys.stdout.write("\n")
     else:
-        frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
+        frame.to_csv(sys.stdout, index=False)
     return 0
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from .hsg import importer
+def cmd_cite(args: argparse.Namespace) -> int:
+    """Print how to cite a release."""
+    from .api import cite
 
-    result = importer.run(
-        _records_dir(args),
-        source=Path(args.source) if args.source else None,
-        commits=args.commit,
-        base_url=args.base_url,
-        cache=Path(args.cache) if args.cache else None,
-    )
-    print(importer.summary_line(result.summary))
+    print(cite(args.version))
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="alliance-data", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("validate", help="check the curated records; list every problem")
-    p.add_argument("--records", help="records folder (default: the package's records)")
-    p.add_argument("--texts", action="append", help="folder with source texts (repeatable)")
-    p.add_argument("--release", help="check a built release folder instead (as Arrow columns)")
-    p.add_argument(
-        "--format", choices=("parquet", "csv"), default="parquet", help="with --release: files read"
+def _user_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "info",
+        help="shipped version, tables and row counts",
+        description="Print the shipped release's version and row counts.",
     )
-    p.set_defaults(func=cmd_validate)
-
-    p = sub.add_parser("format", help="rewrite record files in canonical form")
-    p.add_argument("--records", help="records folder (default: the package's records)")
-    p.set_defaults(func=cmd_format)
-
-    p = sub.add_parser("schemas", help="regenerate schemas/ from the models")
-    p.add_argument("--dest", help="output folder (default: the repository's schemas/)")
-    p.set_defaults(func=cmd_schemas)
-
-    p = sub.add_parser("build", help="build a complete release into an empty folder")
-    p.add_argument("outdir", help="output folder (must be absent or empty)")
-    p.add_argument("--records", help="records folder (default: the package's records)")
-    p.add_argument("--version", default="0.0.0", help="version written into the package")
-    p.add_argument("--texts", action="append", help="folder with source texts (repeatable)")
-    p.set_defaults(func=cmd_build)
-
-    p = sub.add_parser("release", help="publish releases/VERSION from the curated records")
-    p.add_argument("version", help="new semantic version, e.g. 1.2.0")
-    p.add_argument("--records", help="records folder (default: the package's records)")
-    p.add_argument("--texts", action="append", help="folder with source texts (repeatable)")
-    p.set_defaults(func=cmd_release)
-
-    p = sub.add_parser("diff", help="records added, removed and changed between two releases")
-    p.add_argument("old", help="release folder or version")
-    p.add_argument("new", help="release folder or version")
-    p.add_argument("--details", type=int, default=20, help="changed keys listed per table")
-    p.set_defaults(func=cmd_diff)
-
-    p = sub.add_parser("info", help="shipped version, tables and row counts")
     p.set_defaults(func=cmd_info)
 
-    p = sub.add_parser("versions", help="released versions, oldest first")
+    p = sub.add_parser(
+        "versions",
+        help="released versions, oldest first",
+        description="Print every released version this installation knows.",
+    )
     p.set_defaults(func=cmd_versions)
 
-    p = sub.add_parser("download", help="fetch and verify a released version")
-    p.add_argument("version")
+    p = sub.add_parser(
+        "download",
+        help="fetch and verify a released version",
+        description="Download a release, verify every file's sha256, cache it.",
+    )
+    p.add_argument("version", help="release version, e.g. 0.1.0")
     p.add_argument("--dest", help="also copy the release into DEST/VERSION")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_download)
 
-    p = sub.add_parser("load", help="print a table as CSV or JSON")
-    p.add_argument("table")
+    p = sub.add_parser(
+        "load",
+        help="print a table as CSV or JSON",
+        description="Print one table of a release to standard output.",
+    )
+    p.add_argument("table", help="table name (see `alliance-data info`)")
     p.add_argument("--version", help="release version (default: the shipped one)")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument(
+        "--format",
+        choices=("csv", "json"),
+        default="csv",
+        help="csv (default) or json (a list of records)",
+    )
     p.set_defaults(func=cmd_load)
 
-    p = sub.add_parser("import", help="import upstream data into the records' sub-folder")
-    p.add_argument("dataset", choices=("hsg",), help="hsg: Office of the Historian travels/visits")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--source", help="local snapshot folder holding travels/ and visits/")
-    where.add_argument(
-        "--commit",
-        action="append",
-        help="download at this pinned commit (repeatable; default: the pinned commits)",
+    p = sub.add_parser(
+        "cite",
+        help="how to cite a release",
+        description="Print the citation of a release (default: the shipped one).",
     )
-    p.add_argument("--records", help="records folder (default: the package's records)")
+    p.add_argument("--version", help="release version (default: the shipped one)")
+    p.set_defaults(func=cmd_cite)
+
+
+def _curator_commands(sub: argparse._SubParsersAction) -> None:
+    """The curators' commands if ``alliance_data_curate`` is importable, else refusing stubs."""
+    try:
+        from alliance_data_curate.cli import register
+    except ImportError as exc:
+        missing = exc.name or str(exc)
+
+        def refuse(args: argparse.Namespace) -> int:
+            raise UsageError(
+                f"`alliance-data {args.command}` is a curators' command: it needs a checkout of "
+                "the repository with the curators' tools installed (in the checkout: "
+                f"pip install -e '.[curate]'); missing: {missing}"
+            )
+
+        for name, text in CURATOR_COMMANDS.items():
+            p = sub.add_parser(name, help=f"(curators) {text}", description=text, add_help=False)
+            p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+            p.set_defaults(func=refuse)
+        return
+    register(sub, CURATOR_COMMANDS)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of ``alliance-data`` (users' and curators' commands)."""
+    p = argparse.ArgumentParser(
+        prog="alliance-data",
+        description="A versioned, source-traced dataset of U.S. alliance diplomacy.",
+        epilog="Exit codes: 0 ok, 1 invalid data, 2 usage or input error, 3 unexpected error.",
+    )
     p.add_argument(
-        "--base-url", help="download base URL (default: $ALLIANCE_DATA_HSG_URL or GitHub)"
+        "--version",
+        action="version",
+        version=f"alliance-data {__version__}",
+        help="print the package (and shipped data) version and exit",
     )
-    p.add_argument("--cache", help="download cache folder (default: $ALLIANCE_DATA_CACHE)")
-    p.set_defaults(func=cmd_import)
-    return parser
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _user_commands(sub)
+    _curator_commands(sub)
+    return p
+
+
+def _expected_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """(invalid data -> exit 1, usage or input -> exit 2) exception classes."""
+    from .fetch import DownloadError, UntrustedIndex
+
+    usage: list[type[BaseException]] = [UsageError, DownloadError, UntrustedIndex]
+    invalid: list[type[BaseException]] = []
+    from . import api
+
+    usage.append(api.InvalidArgument)
+    try:
+        from alliance_data_curate.cli import EXPECTED
+    except ImportError:
+        return tuple(invalid), tuple(usage)
+    invalid += EXPECTED["invalid"]
+    usage += EXPECTED["usage"]
+    return tuple(invalid), tuple(usage)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit code.
+
+    Example
+    -------
+    >>> main(["versions"])  # doctest: +SKIP
+    0.1.0
+    0
+    """
+    args = parser().parse_args(argv)
+    invalid, usage = _expected_errors()
     try:
-        return args.func(args)
-    except records_mod.RecordsError as exc:
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader went away (`alliance-data load meetings | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except invalid as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except (ValueError, OSError) as exc:
+    except usage as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        traceback.print_exc()
+        print(
+            "error: unexpected error (a bug in alliance_data; please report it with the "
+            "traceback above)",
+            file=sys.stderr,
+        )
+        return 3
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -27,11 +27,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from alliance_data import release
-from alliance_data.export import to_arrow, write_csv
-from alliance_data.records import write_table
-from alliance_data.schema import arrow_schema, dumps, table_schema
-from alliance_data.tables import TABLES
+from alliance_data_curate import build as release
+from alliance_data_curate.models import TABLES
+from alliance_data_curate.records import write_table
+from alliance_data_curate.schemas import arrow_schema, dumps, table_schema
+from alliance_data_curate.writers import to_arrow, write_csv
 
 Rows = list[dict[str, Any]]
 EPOCH = dt.date(2000, 1, 3)
@@ -500,7 +500,7 @@ def write_release(
         (out / "schemas" / f"{name}.json").write_text(
             dumps(table_schema(TABLES[name])), encoding="utf-8"
         )
-    descriptor = release._descriptor(version, "2021-04-01T00:00:00Z", out, [])
+    descriptor = release.descriptor(version, "2021-04-01T00:00:00Z", out, [])
     (out / "datapackage.json").write_text(dumps(descriptor), encoding="utf-8")
     csv_only_package = dict(
         descriptor, resources=[r for r in descriptor["resources"] if r["format"] == "csv"]

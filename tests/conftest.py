@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from alliance_data import api
-from alliance_data.publish import release
-from alliance_data.release import build
+from alliance_data_curate.build import build
+from alliance_data_curate.release import release
+from alliance_data_curate.repo import Checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -22,6 +23,25 @@ RECORDS_MIN = FIXTURES / "records_min"
 TEXTS = FIXTURES / "texts"
 SEEDS = ROOT.parent / "shared" / "seeds"
 RELEASE_DATE = dt.date(2021, 4, 1)
+
+
+def checkout(repo: Path, records: Path) -> Checkout:
+    """A checkout at ``repo`` whose records folder is ``records`` (linked, so edits show)."""
+    (repo / "releases").mkdir(parents=True, exist_ok=True)
+    link = repo / "records"
+    if not link.exists():
+        link.symlink_to(records.resolve())
+    return Checkout(repo)
+
+
+@pytest.fixture
+def fake_repo(tmp_path: Path) -> Path:
+    """A minimal checkout (pyproject naming alliance-data, records/, releases/) in a temp dir."""
+    repo = tmp_path / "repo"
+    shutil.copytree(RECORDS_MIN, repo / "records")
+    (repo / "releases").mkdir()
+    (repo / "pyproject.toml").write_text('[project]\nname = "alliance-data"\n')
+    return repo
 
 
 @pytest.fixture
@@ -66,13 +86,13 @@ def published(tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch):
     repo = tmp_path / "repo"
     (repo / "releases").mkdir(parents=True)
     records = shutil.copytree(RECORDS_MIN, tmp_path / "records")
-    release("0.1.0", repo=repo, records_dir=records, date=dt.date(2021, 4, 1), text_dirs=[TEXTS])
+    release("0.1.0", checkout(repo, records), date=dt.date(2021, 4, 1), text_dirs=[TEXTS])
     parties = records / "parties.yaml"
     parties.write_text(
         parties.read_text()
         + "- party_id: KOR\n  name: South Korea\n  kind: state\n  cow_code: 732\n"
     )
-    release("0.2.0", repo=repo, records_dir=records, date=dt.date(2021, 5, 1), text_dirs=[TEXTS])
+    release("0.2.0", checkout(repo, records), date=dt.date(2021, 5, 1), text_dirs=[TEXTS])
     shutil.copytree(repo / "releases", served, dirs_exist_ok=True)
     cache = tmp_path / "cache"
     monkeypatch.setenv("ALLIANCE_DATA_URL", url)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from alliance_data import records
-from alliance_data.checks import validate
 from alliance_data.cli import main
+from alliance_data_curate import records
+from alliance_data_curate.checks import validate
 from conftest import RECORDS_MIN, TEXTS
 
 

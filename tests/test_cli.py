@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from alliance_data.cli import main
-from conftest import RECORDS_MIN, TEXTS
+from conftest import TEXTS
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -31,7 +31,7 @@ def test_load_prints_csv_and_json(published, capsys) -> None:
     assert out == (
         '[{"meeting_id":"tokyo-meeting-2021","title":"Ministers\' meeting in Tokyo",'
         '"series":null,"kind":"ministerial_2plus2","format":"in_person",'
-        '"start_date":"2021-03-16T00:00:00.000","end_date":"2021-03-16T00:00:00.000",'
+        '"start_date":"2021-03-16","end_date":"2021-03-16",'
         '"date_precision":"day","city":"Tokyo","venue":null,"country":"JPN","description":null}]\n'
     )
 
@@ -66,10 +66,10 @@ def test_unknown_table(published, capsys) -> None:
     assert err.startswith("error: unknown table 'meeting'; expected one of: sources, parties,")
 
 
-def test_build_and_diff(tmp_path: Path, capsys) -> None:
+def test_build_and_diff(tmp_path: Path, fake_repo: Path, capsys) -> None:
     out_dir = tmp_path / "rel"
     code, out, _ = run(
-        capsys, "build", str(out_dir), "--records", str(RECORDS_MIN), "--texts", str(TEXTS)
+        capsys, "build", str(out_dir), "--repo", str(fake_repo), "--texts", str(TEXTS)
     )
     assert (code, out) == (0, f"built {out_dir}\n")
     code, out, _ = run(capsys, "diff", str(out_dir), str(out_dir))
@@ -79,9 +79,9 @@ def test_build_and_diff(tmp_path: Path, capsys) -> None:
     )
 
 
-def test_build_with_invalid_records_exits_1(records_copy: Path, tmp_path: Path, capsys) -> None:
-    (records_copy / "meetings.yaml").write_text("- meeting_id: [broken\n", encoding="utf-8")
-    code, out, err = run(capsys, "build", str(tmp_path / "rel"), "--records", str(records_copy))
+def test_build_with_invalid_records_exits_1(fake_repo: Path, tmp_path: Path, capsys) -> None:
+    (fake_repo / "records" / "meetings.yaml").write_text("- meeting_id: [broken\n", "utf-8")
+    code, out, err = run(capsys, "build", str(tmp_path / "rel"), "--repo", str(fake_repo))
     assert (code, out) == (1, "")
     assert "malformed YAML" in err
     assert not (tmp_path / "rel").exists()

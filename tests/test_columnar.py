@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from frictionless import Package
 
-from alliance_data import checks, records
 from alliance_data.cli import main
-from alliance_data.columnar import validate_release
-from alliance_data.release import build
+from alliance_data_curate import checks, records
+from alliance_data_curate.build import build
+from alliance_data_curate.columnar import validate_release
 from conftest import RECORDS_MIN, ROOT, TEXTS
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -16,13 +16,15 @@ import pytest
 from frictionless import Package
 
 import alliance_data
-from alliance_data import citation, index, records
-from alliance_data.integrity import file_inventory
-from alliance_data.release import build
+from alliance_data import citation
+from alliance_data import fetch as index
+from alliance_data.fetch import file_inventory
+from alliance_data_curate import records
+from alliance_data_curate.build import build
 from conftest import ROOT, SEEDS
 
 RELEASES = ROOT / "releases"
-VERSIONS = index.load(RELEASES / "index.json")
+VERSIONS = index.load_index(RELEASES / "index.json")
 LATEST = VERSIONS[-1]
 
 
@@ -55,7 +57,14 @@ def test_latest_release_rebuilds_from_the_records(tmp_path: Path) -> None:
     if not SEEDS.is_dir():
         pytest.skip(f"source texts not found at {SEEDS}; quotes cannot be checked")
     date = dt.date.fromisoformat(LATEST.date)
-    again = build(tmp_path / LATEST.version, version=LATEST.version, date=date)
+    again = build(
+        tmp_path / LATEST.version,
+        ROOT / "records",
+        ROOT / "imported",
+        version=LATEST.version,
+        date=date,
+        text_dirs=[SEEDS],
+    )
     committed = RELEASES / LATEST.version
     rebuilt = file_inventory(again)
     assert rebuilt.keys() == LATEST.files.keys()
@@ -161,7 +170,7 @@ def test_readme_states_the_latest_row_counts() -> None:
 def test_readme_states_where_the_rows_come_from() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- origin:start -->")[1].split("<!-- origin:end -->")[0]
-    loaded = records.read()
+    loaded = records.read(ROOT / "records", ROOT / "imported")
     for line in block.strip().splitlines()[2:]:
         cells = [c.strip().strip("`") for c in line.strip("|").split("|")]
         rows = loaded.rows[cells[0]]

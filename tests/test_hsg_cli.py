@@ -9,18 +9,18 @@ from alliance_data.cli import main
 FIXTURES = Path(__file__).parent / "fixtures" / "hsg"
 
 
-def test_summary_line(tmp_path, capsys):
-    code = main(["import", "hsg", "--source", str(FIXTURES), "--records", str(tmp_path / "r")])
+def test_summary_line(fake_repo, capsys):
+    code = main(["import", "hsg", "--source", str(FIXTURES), "--repo", str(fake_repo)])
     out = capsys.readouterr().out
     assert code == 0
     assert out == (
         "hsg import: read 17 upstream rows (6 trips, 10 visits, 1 presidencies); "
         "wrote 14 meetings; merged 2 exact duplicates; flagged 4 near-duplicates; unmapped 1\n"
     )
-    assert (tmp_path / "r" / "hsg" / "import_summary.json").is_file()
+    assert (fake_repo / "imported" / "hsg" / "import_summary.json").is_file()
 
 
-def test_bad_source_is_exit_2(tmp_path, capsys):
-    code = main(["import", "hsg", "--source", str(tmp_path), "--records", str(tmp_path / "r")])
+def test_bad_source_is_exit_2(tmp_path, fake_repo, capsys):
+    code = main(["import", "hsg", "--source", str(tmp_path), "--repo", str(fake_repo)])
     assert code == 2
     assert "error:" in capsys.readouterr().err

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from alliance_data.hsg import fetch
-from alliance_data.hsg.parse import UpstreamError
+from alliance_data_curate.importers.hsg import fetch
+from alliance_data_curate.importers.hsg.parse import UpstreamError
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-from alliance_data import checks, records
-from alliance_data.hsg import importer
+from alliance_data_curate import checks, records
+from alliance_data_curate.importers.hsg import importer
+from conftest import ROOT
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "hsg"
-PACKAGE_RECORDS = records.DEFAULT_RECORDS
 
 pytestmark = pytest.mark.skipif(not SNAPSHOT.is_dir(), reason="upstream snapshot not present")
 
@@ -21,10 +21,8 @@ pytestmark = pytest.mark.skipif(not SNAPSHOT.is_dir(), reason="upstream snapshot
 def full(tmp_path_factory):
     """One import of the snapshot beside a copy of the curated records (shared: it takes secs)."""
     rec = tmp_path_factory.mktemp("full") / "records"
-    rec.mkdir()
-    for path in PACKAGE_RECORDS.glob("*.yaml"):
-        shutil.copy(path, rec / path.name)
-    return rec, importer.run(rec, source=SNAPSHOT)
+    shutil.copytree(ROOT / "records", rec)
+    return rec, importer.run(rec, rec.parent / "imported", source=SNAPSHOT)
 
 
 def test_counts_and_known_duplicates(full):
@@ -33,7 +31,8 @@ def test_counts_and_known_duplicates(full):
     assert s["rows_read"] == {"trips": 4271, "visits": 3264, "presidencies": 47, "total": 7582}
     assert s["meetings_written"] == 4271 + 3264 - s["merged_exact_duplicates"]
     assert s["files_differing_from_pinned_commit"] == []
-    upstream = yaml.safe_load((rec / "hsg" / "upstream_records.yaml").read_text())
+    path = rec.parent / "imported" / "hsg" / "upstream_records.csv"
+    upstream = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
     by_id = {(u["source_id"], u["upstream_id"]): u for u in upstream}
     assert by_id[("hsg-travels", "4019")]["record_id"] == "hsg-trip-3992"
     assert by_id[("hsg-travels", "4019")]["status"] == "exact_duplicate"
@@ -44,20 +43,20 @@ def test_counts_and_known_duplicates(full):
 
 def test_curated_plus_imported_pass_checks(full):
     rec, _ = full
-    loaded = records.read(rec)
+    loaded = records.read(rec, rec.parent / "imported")
     assert loaded.problems == []
     assert checks.check(loaded) == []
 
 
 def test_committed_import_is_current(full):
-    """The committed records/hsg files must be what a fresh import writes; else re-run it."""
+    """The committed imported/hsg files must be what a fresh import writes; else re-run it."""
     rec, _ = full
-    committed = PACKAGE_RECORDS / importer.SUBFOLDER
-    fresh = rec / importer.SUBFOLDER
+    committed = ROOT / "imported" / importer.SUBFOLDER
+    fresh = rec.parent / "imported" / importer.SUBFOLDER
     names = sorted(p.name for p in fresh.iterdir())
     assert sorted(p.name for p in committed.iterdir()) == names
     stale = [n for n in names if (committed / n).read_bytes() != (fresh / n).read_bytes()]
     assert stale == [], (
-        f"alliance_data/records/hsg is stale ({', '.join(stale)}); run "
+        f"imported/hsg is stale ({', '.join(stale)}); run "
         "`alliance-data import hsg --source ../shared/upstream/hsg` and commit the result"
     )

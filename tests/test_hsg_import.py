@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-from alliance_data import checks, records
-from alliance_data.hsg import importer
-from alliance_data.hsg.parse import UpstreamError
+from alliance_data_curate import checks, records
+from alliance_data_curate.importers.hsg import importer
+from alliance_data_curate.importers.hsg.parse import UpstreamError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hsg"
 D = dt.date
@@ -69,17 +69,18 @@ def curated(directory: Path) -> None:
 def imported(tmp_path):
     rec = tmp_path / "records"
     curated(rec)
-    result = importer.run(rec, source=FIXTURES)
+    result = importer.run(rec, rec.parent / "imported", source=FIXTURES)
     return rec, result
 
 
 def load(rec: Path, table: str) -> list[dict]:
-    return yaml.safe_load((rec / "hsg" / f"{table}.yaml").read_text()) or []
+    path = rec.parent / "imported" / "hsg" / f"{table}.csv"
+    return list(csv.DictReader(path.open(encoding="utf-8", newline="")))
 
 
 def test_fixture_import_passes_checks(imported):
     rec, _ = imported
-    loaded = records.read(rec)
+    loaded = records.read(rec, rec.parent / "imported")
     assert loaded.problems == []
     assert checks.check(loaded) == []
 
@@ -100,7 +101,7 @@ def test_exact_duplicates_merge_and_near_duplicates_flag(imported):
     assert {str(i) for i in (1, 2, 10, 11, 12, 13, 14, 15, 16, 17)} <= every_id
     s = result.summary
     assert (s["merged_exact_duplicates"], s["near_duplicates_flagged"]) == (2, 4)
-    report = json.loads((rec / "hsg" / "near_duplicates.json").read_text())
+    report = json.loads((rec.parent / "imported" / "hsg" / "near_duplicates.json").read_text())
     assert {tuple(r["upstream_ids"]) for r in report} == {("3993",), ("3994",), ("14",), ("15",)}
 
 
@@ -137,34 +138,31 @@ def test_curated_people_and_links(imported):
 
 def test_unmapped_slug_is_an_error_and_keeps_previous_files(imported, tmp_path):
     rec, _ = imported
-    before = (rec / "hsg" / "meetings.yaml").read_text()
+    before = (rec.parent / "imported" / "hsg" / "meetings.csv").read_text()
     bad = tmp_path / "bad"
     shutil.copytree(FIXTURES, bad)
     path = bad / "visits" / "data" / "2010.xml"
     path.write_text(path.read_text().replace('id="poland"', 'id="atlantis"'))
     with pytest.raises(UpstreamError, match=r"visits/data/2010\.xml.*'atlantis'"):
-        importer.run(rec, source=bad)
-    assert (rec / "hsg" / "meetings.yaml").read_text() == before
+        importer.run(rec, rec.parent / "imported", source=bad)
+    assert (rec.parent / "imported" / "hsg" / "meetings.csv").read_text() == before
     assert not list(tmp_path.glob(".hsg-*"))
 
 
 def test_relation_outside_trip_is_flagged(imported):
     rec, _ = imported
-    path = rec / "hsg" / "meeting_relations.yaml"
+    path = rec.parent / "imported" / "hsg" / "meeting_relations.csv"
     path.write_text(path.read_text().replace("hsg-trip-3992", "hsg-trip-3993"))
-    problems = checks.check(records.read(rec))
+    problems = checks.check(records.read(rec, rec.parent / "imported"))
     assert any("is not within hsg-trip-3993" in p.reason for p in problems)
 
 
 def test_duplicate_official_is_flagged(imported):
     rec, _ = imported
-    path = rec / "hsg" / "officials.yaml"
-    extra = (
-        "- official_id: yoshihide-suga\n  name: Yoshihide Suga\n  family_name: Suga\n"
-        "  name_order: given_family\n  party_id: JPN\n"
-    )
+    path = rec.parent / "imported" / "hsg" / "officials.csv"
+    extra = "yoshihide-suga,Yoshihide Suga,,Suga,,given_family,,JPN,\n"
     path.write_text(path.read_text() + extra)
-    problems = checks.check(records.read(rec))
+    problems = checks.check(records.read(rec, rec.parent / "imported"))
     flagged = [p for p in problems if "same normalised name and party" in p.reason]
     assert len(flagged) == 1
     assert {flagged[0].record_id, flagged[0].reason.split()[7]} == {

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliance_data import records
-from alliance_data.export import sorted_rows, to_arrow, write_csv, write_parquet
-from alliance_data.models import MeetingFormat, MeetingKind, Party
+from alliance_data_curate import records
+from alliance_data_curate.models import MeetingFormat, MeetingKind, Party
+from alliance_data_curate.writers import sorted_rows, to_arrow, write_csv, write_parquet
 
 slugs = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
 text = st.text(

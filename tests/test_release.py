@@ -13,14 +13,14 @@ import pyarrow.parquet as pq
 import pytest
 from frictionless import Package
 
-from alliance_data import index
-from alliance_data.diffing import diff
-from alliance_data.integrity import file_inventory, sha256
-from alliance_data.publish import release
-from alliance_data.records import RecordsError
-from alliance_data.release import ReleaseError, build
-from alliance_data.tables import TABLES
-from conftest import RECORDS_MIN, RELEASE_DATE, TEXTS
+from alliance_data import fetch as index
+from alliance_data.fetch import file_inventory, sha256
+from alliance_data_curate.build import ReleaseError, build
+from alliance_data_curate.diff import diff
+from alliance_data_curate.models import TABLES
+from alliance_data_curate.records import RecordsError
+from alliance_data_curate.release import release
+from conftest import RECORDS_MIN, RELEASE_DATE, TEXTS, checkout
 
 
 def _validate(folder: Path):
@@ -129,7 +129,7 @@ def test_failed_build_leaves_nothing(records_copy: Path, tmp_path: Path) -> None
 def test_failure_while_writing_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import alliance_data.release as rel
+    import alliance_data_curate.build as rel
 
     def explode(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
@@ -149,36 +149,37 @@ def _repo(tmp_path: Path) -> Path:
 
 def test_release_writes_index_changelog_and_citation(tmp_path: Path, records_copy: Path) -> None:
     repo = _repo(tmp_path)
-    release("0.1.0", repo=repo, records_dir=records_copy, date=RELEASE_DATE, text_dirs=[TEXTS])
-    versions = index.load(repo / "releases" / "index.json")
+    release("0.1.0", checkout(repo, records_copy), date=RELEASE_DATE, text_dirs=[TEXTS])
+    versions = index.load_index(repo / "releases" / "index.json")
     assert [v.version for v in versions] == ["0.1.0"]
     assert versions[0].files == file_inventory(repo / "releases" / "0.1.0")
     assert "## 0.1.0 — 2021-04-01\n\n- first data" in (repo / "CHANGELOG.md").read_text()
     assert 'version: "0.1.0"' in (repo / "CITATION.cff").read_text()
 
     with pytest.raises(ReleaseError, match="already exists"):
-        release("0.1.0", repo=repo, records_dir=records_copy, text_dirs=[TEXTS])
+        release("0.1.0", checkout(repo, records_copy), text_dirs=[TEXTS])
     with pytest.raises(ReleaseError, match="not newer"):
-        release("0.0.9", repo=repo, records_dir=records_copy, text_dirs=[TEXTS])
+        release("0.0.9", checkout(repo, records_copy), text_dirs=[TEXTS])
 
     rows = (
         records_copy / "parties.yaml"
     ).read_text() + "- party_id: KOR\n  name: South Korea\n  kind: state\n  cow_code: 732\n"
     (records_copy / "parties.yaml").write_text(rows)
     with pytest.raises(ReleaseError, match="patch bump, but the changes need a minor bump"):
-        release("0.1.1", repo=repo, records_dir=records_copy, text_dirs=[TEXTS])
+        release("0.1.1", checkout(repo, records_copy), text_dirs=[TEXTS])
     assert not (repo / "releases" / "0.1.1").exists()
-    release(
-        "0.2.0", repo=repo, records_dir=records_copy, date=dt.date(2021, 5, 1), text_dirs=[TEXTS]
-    )
+    release("0.2.0", checkout(repo, records_copy), date=dt.date(2021, 5, 1), text_dirs=[TEXTS])
     log = (repo / "CHANGELOG.md").read_text()
     assert "## 0.2.0 — 2021-05-01" in log and "- `parties`: 1 added, 0 removed, 0 changed" in log
     assert log.index("## 0.2.0") < log.index("## 0.1.0")
-    assert [v.version for v in index.load(repo / "releases" / "index.json")] == ["0.1.0", "0.2.0"]
+    assert [v.version for v in index.load_index(repo / "releases" / "index.json")] == [
+        "0.1.0",
+        "0.2.0",
+    ]
 
 
 def test_draft_versions_take_breaking_changes_in_a_minor_bump() -> None:
-    from alliance_data.publish import required_bump
+    from alliance_data_curate.release import required_bump
 
     assert required_bump("0.2.0", "major") == "minor"
     assert required_bump("1.2.0", "major") == "major"

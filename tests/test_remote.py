@@ -9,7 +9,7 @@ import pytest
 
 import alliance_data
 from alliance_data import api
-from alliance_data.remote import DownloadError
+from alliance_data.fetch import DownloadError
 
 
 def test_load_shipped_release_types() -> None:

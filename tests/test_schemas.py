@@ -7,9 +7,8 @@ import json
 import jsonschema
 import pyarrow as pa
 
-from alliance_data import schema
-from alliance_data.models import Meeting
-from alliance_data.tables import TABLES
+from alliance_data_curate import schemas as schema
+from alliance_data_curate.models import TABLES, Meeting
 from conftest import ROOT
 
 

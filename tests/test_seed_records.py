@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from alliance_data import checks, records
+from alliance_data_curate import checks, records
+from conftest import ROOT
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 ARTICLE = "santoro-2021-team-biden-tokyo-seoul"
@@ -15,7 +16,7 @@ ARTICLE = "santoro-2021-team-biden-tokyo-seoul"
 
 @pytest.fixture(scope="module")
 def loaded():
-    return records.read()
+    return records.read(ROOT / "records", ROOT / "imported")
 
 
 def by_key(loaded, table, key):

@@ -1,0 +1,1 @@
+"""Importers: each turns one upstream dataset into tables under ``imported/<source>/``."""

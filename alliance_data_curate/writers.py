@@ -1,0 +1,73 @@
+"""Writing validated rows as CSV and Parquet, byte-for-byte the same on every build."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .models import TABLES
+from .schemas import arrow_schema
+
+
+def sorted_rows(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows in primary-key order: a stable order is what makes builds reproducible."""
+    key = TABLES[table].primary_key
+    return sorted(rows, key=lambda row: tuple(str(row[k]) for k in key))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(getattr(value, "value", value))
+
+
+def write_csv(table: str, rows: list[dict[str, Any]], path: Path, *, newline: str = "\r\n") -> None:
+    """UTF-8, header row, ISO dates, RFC 4180 quoting; null is empty.
+
+    Releases use CRLF line ends (RFC 4180); importers' tables in the checkout use ``"\n"``
+    so that git diffs stay clean.
+    """
+    fields = TABLES[table].fields
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(fields)
+        for row in rows:
+            writer.writerow([_cell(row[name]) for name in fields])
+
+
+def to_arrow(table: str, rows: list[dict[str, Any]]):
+    """An Arrow table with the schema derived from the model (dates, dictionaries, int64)."""
+    import pyarrow as pa
+
+    schema = arrow_schema(table)
+    columns = []
+    for field in schema:
+        values = [_plain(row[field.name]) for row in rows]
+        if pa.types.is_dictionary(field.type):
+            columns.append(pa.array(values, type=pa.string()).dictionary_encode())
+        else:
+            columns.append(pa.array(values, type=field.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def write_parquet(table: str, rows: list[dict[str, Any]], path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    pq.write_table(
+        to_arrow(table, rows),
+        path,
+        compression="zstd",
+        use_dictionary=True,
+        write_statistics=True,
+    )
