@@ -16,6 +16,8 @@ __version__ = "0.3.0"
 __all__ = [
     "DownloadError",
     "InvalidArgument",
+    "agreements_in_force",
+    "allies",
     "cite",
     "codebook",
     "load",
@@ -26,19 +28,19 @@ __all__ = [
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from .alliances import agreements_in_force, allies
     from .api import InvalidArgument, cite, codebook, load, package_path, tables, versions
     from .fetch import DownloadError
 
+_HOMES = {"DownloadError": "fetch", "allies": "alliances", "agreements_in_force": "alliances"}
+
 
 def __getattr__(name: str) -> object:
-    if name == "DownloadError":
-        from .fetch import DownloadError
-
-        return DownloadError
     if name in __all__:
-        from . import api
+        import importlib
 
-        return getattr(api, name)
+        module = importlib.import_module(f".{_HOMES.get(name, 'api')}", __name__)
+        return getattr(module, name)
     raise AttributeError(f"module 'alliance_data' has no attribute {name!r}")
 
 

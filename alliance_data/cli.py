@@ -81,20 +81,10 @@ def cmd_download(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    """Print a table as CSV or JSON lines of records, dates as plain ISO days."""
-    import pandas as pd
-
+    """Print a table as CSV or JSON (a list of records), dates as plain ISO days."""
     from .api import load
 
-    frame = load(args.table, args.version)
-    for name in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[name]):
-            frame[name] = frame[name].dt.strftime("%Y-%m-%d")
-    if args.format == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False))
-        sys.stdout.write("\n")
-    else:
-        frame.to_csv(sys.stdout, index=False)
+    _print_frame(load(args.table, args.version), args.format)
     return 0
 
 
@@ -103,6 +93,36 @@ def cmd_cite(args: argparse.Namespace) -> int:
     from .api import cite
 
     print(cite(args.version))
+    return 0
+
+
+def _print_frame(frame: object, fmt: str) -> None:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    for name in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[name]):
+            frame[name] = frame[name].dt.strftime("%Y-%m-%d")
+    if fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False) + "\n")
+    else:
+        frame.to_csv(sys.stdout, index=False)
+
+
+def cmd_allies(args: argparse.Namespace) -> int:
+    """Print the parties the U.S. had a collective-defense obligation toward that day."""
+    from .alliances import allies
+
+    frame = allies(args.on, include_suspended=args.include_suspended, version=args.version)
+    _print_frame(frame, args.format)
+    return 0
+
+
+def cmd_in_force(args: argparse.Namespace) -> int:
+    """Print the agreements in force that day, with their parties."""
+    from .alliances import agreements_in_force
+
+    _print_frame(agreements_in_force(args.on, args.party, version=args.version), args.format)
     return 0
 
 

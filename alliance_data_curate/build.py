@@ -16,7 +16,7 @@ from typing import Any
 from alliance_data.citation import DESCRIPTION, KEYWORDS, LICENSES, NAME, TITLE
 from alliance_data.fetch import check_version, sha256
 
-from . import codebook, records
+from . import codebook, lifecycle, records
 from .checks import validate
 from .models import TABLES
 from .schemas import dumps, table_schema
@@ -147,12 +147,41 @@ def build(
     return outdir
 
 
+def release_rows(loaded: records.Records, date: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """Every table's release rows: the records, plus what is derived from them on ``date``.
+
+    Agreements get their dates and status from their events; ``agreement_memberships`` is
+    built from the events. Derived rows are validated by the release models.
+
+    Example
+    -------
+    >>> loaded = records.read("records", "imported")  # doctest: +SKIP
+    >>> rows = release_rows(loaded, dt.date(2026, 11, 30))  # doctest: +SKIP
+    >>> rows["agreements"][0]["status"]  # doctest: +SKIP
+    'in_force'
+    """
+    out = {name: loaded.dicts(name) for name, table in TABLES.items() if not table.derived}
+    events = lifecycle.by_agreement(out["agreement_events"])
+    out["agreements"] = [
+        lifecycle.derive_agreement(row, events.get(row["agreement_id"], []), date)
+        for row in out["agreements"]
+    ]
+    out["agreement_memberships"] = lifecycle.memberships(
+        out["agreements"], out["agreement_parties"], out["agreement_events"]
+    )
+    for name in ("agreements", "agreement_memberships"):
+        model = TABLES[name].model
+        out[name] = [model.model_validate(row).model_dump() for row in out[name]]
+    return out
+
+
 def _write(folder: Path, loaded: records.Records, version: str, date: dt.date) -> None:
     (folder / "data").mkdir()
     (folder / "schemas").mkdir()
     examples = {}
+    tables = release_rows(loaded, date)
     for table in TABLES.values():
-        rows = sorted_rows(table.name, loaded.dicts(table.name))
+        rows = sorted_rows(table.name, tables[table.name])
         write_csv(table.name, rows, folder / "data" / f"{table.name}.csv")
         write_parquet(table.name, rows, folder / "data" / f"{table.name}.parquet")
         (folder / "schemas" / f"{table.name}.json").write_text(
@@ -163,6 +192,6 @@ def _write(folder: Path, loaded: records.Records, version: str, date: dt.date) -
     book = codebook.markdown(examples, version)
     (folder / "codebook.md").write_text(book, encoding="utf-8")
     created = f"{date.isoformat()}T00:00:00Z"
-    sources = _sources_meta(sorted_rows("sources", loaded.dicts("sources")))
+    sources = _sources_meta(sorted_rows("sources", tables["sources"]))
     package = descriptor(version, created, folder, sources)
     (folder / "datapackage.json").write_text(dumps(package), encoding="utf-8")

@@ -16,11 +16,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import messages
+from . import lifecycle, messages
 from .models import TABLES
 from .records import Problem, Records, Row, non_canonical
 
-EVIDENCE_REQUIRED = ("meetings", "officials", "positions", "commitments", "agreements")
+EVIDENCE_REQUIRED = (
+    "meetings",
+    "officials",
+    "positions",
+    "commitments",
+    "agreements",
+    "agreement_events",
+)
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 WHITESPACE = re.compile(r"\s+")
 
@@ -78,7 +85,37 @@ def check(records: Records) -> list[Problem]:
     problems += _commitment_dates(records)
     problems += _relation_dates(records)
     problems += _duplicate_officials(records)
+    problems += _agreement_events(records)
+    problems += _statement_quotes(records)
     return problems
+
+
+def _agreement_events(records: Records) -> list[Problem]:
+    """Lifecycle events in order, about parties of the agreement (rules in ``lifecycle``)."""
+    rows = {r.data.get("event_id"): r for r in records.rows["agreement_events"] if r.model}
+    found = lifecycle.order_problems(
+        records.dicts("agreement_events"), records.dicts("agreement_parties")
+    )
+    return [rows[event["event_id"]].problem(reason, fld) for event, fld, reason in found]
+
+
+def _statement_quotes(records: Records) -> list[Problem]:
+    """A commitment coded from a statement carries an exact quote of the statement's words
+    (from the statement, or from a reprint where no official copy was found)."""
+    quoted = {
+        r.model.record_id
+        for r in records.rows["evidence"]
+        if r.model is not None and r.model.table == "commitments" and r.model.quote
+    }
+    return [
+        row.problem(
+            messages.no_statement_quote(row.model.statement_source_id), "statement_source_id"
+        )
+        for row in records.rows["commitments"]
+        if row.model is not None
+        and row.model.statement_source_id is not None
+        and row.model.commitment_id not in quoted
+    ]
 
 
 def _primary_keys(records: Records) -> dict[str, set[str]]:

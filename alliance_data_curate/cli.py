@@ -12,6 +12,7 @@ from pathlib import Path
 from . import records as records_mod
 from .build import ReleaseError
 from .importers.hsg.parse import UpstreamError
+from .models import TABLES
 from .repo import Checkout, NotACheckout, find
 
 SHOWN = 1000
@@ -54,7 +55,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report = validate(loaded, _texts(args, repo), records_dir)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
-    counts = ", ".join(f"{t} {len(rows)}" for t, rows in loaded.rows.items())
+    counts = ", ".join(
+        f"{t} {len(rows)}" for t, rows in loaded.rows.items() if not TABLES[t].derived
+    )
     if report.problems:
         for problem in report.problems:
             print(problem)

@@ -36,3 +36,10 @@ def not_within(meeting: str, start: Any, end: Any, related: str, r_start: Any, r
 
 def same_person(what: str, other: str, where: str) -> str:
     return f"same {what} as official {other} ({where}); one person must be one record"
+
+
+def no_statement_quote(source_id: str) -> str:
+    return (
+        f"coded from statement {source_id} but no evidence row quotes its words; add an "
+        "evidence row with the exact quote (a sentence or less)"
+    )

@@ -177,6 +177,14 @@ class MeetingRelationKind(StrEnum):
     {
         "defense_guarantee": "a pledge to defend the beneficiary or a territory of it",
         "treaty_reaffirmation": "a reaffirmation of obligations under a treaty",
+        "territorial_scope": "a statement that a treaty's defense article covers a named "
+        "territory (e.g. Article V and the Senkaku Islands); see `territory`",
+        "extended_deterrence": "a pledge of U.S. extended deterrence (see `nuclear`, "
+        "`full_range` and `mechanism`)",
+        "force_presence": "a pledge on stationed forces: troop levels, presence, stationing",
+        "opcon_transition": "a decision or pledge on transferring wartime operational control",
+        "missile_defense": "a pledge on missile defense cooperation",
+        "trilateral_cooperation": "a pledge of cooperation among the U.S., Japan and the ROK",
         "alliance_affirmation": "a statement of the alliance's importance or role",
         "deterrence_posture": "a pledge about deterrence, readiness or force posture",
         "policy_consultation": "a promise to consult the beneficiary on a policy",
@@ -188,6 +196,12 @@ class MeetingRelationKind(StrEnum):
 class CommitmentKind(StrEnum):
     DEFENSE_GUARANTEE = "defense_guarantee"
     TREATY_REAFFIRMATION = "treaty_reaffirmation"
+    TERRITORIAL_SCOPE = "territorial_scope"
+    EXTENDED_DETERRENCE = "extended_deterrence"
+    FORCE_PRESENCE = "force_presence"
+    OPCON_TRANSITION = "opcon_transition"
+    MISSILE_DEFENSE = "missile_defense"
+    TRILATERAL_COOPERATION = "trilateral_cooperation"
     ALLIANCE_AFFIRMATION = "alliance_affirmation"
     DETERRENCE_POSTURE = "deterrence_posture"
     POLICY_CONSULTATION = "policy_consultation"
@@ -203,6 +217,7 @@ class CommitmentKind(StrEnum):
         "protocol_extension": "a protocol or agreement that amends or extends another",
         "joint_statement": "a statement issued jointly by the parties",
         "arrangement": "a transfer, plan or arrangement agreed between governments",
+        "guidelines": "guidelines or a framework approved by the parties' ministers",
     }
 )
 class AgreementKind(StrEnum):
@@ -211,16 +226,19 @@ class AgreementKind(StrEnum):
     PROTOCOL_EXTENSION = "protocol_extension"
     JOINT_STATEMENT = "joint_statement"
     ARRANGEMENT = "arrangement"
+    GUIDELINES = "guidelines"
 
 
 @vocabulary(
     {
-        "in_force": "in force on the date this data version describes",
-        "signed": "signed but not (yet) in force",
+        "in_force": "in force on status_date",
+        "signed": "signed (or, for a statement or guidelines, issued) but not in force",
         "agreed_in_principle": "agreed or initialled by negotiators, not yet signed",
         "under_negotiation": "negotiations or a process under way and not concluded",
-        "expired": "no longer in force",
+        "expired": "no longer in force: it expired",
         "proposed": "proposed by at least one party",
+        "terminated": "no longer in force: terminated by a party or by the parties",
+        "superseded": "no longer in force: replaced by another agreement",
     }
 )
 class AgreementStatus(StrEnum):
@@ -230,6 +248,114 @@ class AgreementStatus(StrEnum):
     UNDER_NEGOTIATION = "under_negotiation"
     EXPIRED = "expired"
     PROPOSED = "proposed"
+    TERMINATED = "terminated"
+    SUPERSEDED = "superseded"
+
+
+@vocabulary(
+    {
+        "negotiations_opened": "negotiations opened (the agreement as a whole)",
+        "agreed_in_principle": "negotiators agreed in principle (the agreement as a whole)",
+        "initialled": "the negotiated text was initialled (the agreement as a whole)",
+        "signed": "signed (as a whole, or by the party named); a statement: issued",
+        "ratified": "the party deposited its ratification; it is a party once the agreement "
+        "is in force",
+        "acceded": "the party deposited its accession and is a party from that day",
+        "succeeded": "the party became a party by succession",
+        "became_party": "the party became a party (an original party on entry into force)",
+        "entered_into_force": "entered into force (the agreement as a whole)",
+        "amended": "amended or revised; a process: its plan changed (see note)",
+        "extended": "its term was extended",
+        "withdrawal_notified": "the party gave notice of withdrawal or denunciation",
+        "withdrew": "the party's withdrawal took effect; it is no longer a party",
+        "denounced": "the party's denunciation took effect; it is no longer a party",
+        "obligations_suspended": "obligations toward the party were suspended; it stays a party",
+        "obligations_restored": "suspended obligations toward the party were restored",
+        "expired": "it expired (the agreement as a whole)",
+        "terminated": "it was terminated (the agreement as a whole)",
+        "superseded": "it was replaced by related_agreement_id (the agreement as a whole)",
+        "organization_dissolved": "an organisation built on it dissolved; the agreement itself "
+        "stays in force",
+    }
+)
+class AgreementEventKind(StrEnum):
+    NEGOTIATIONS_OPENED = "negotiations_opened"
+    AGREED_IN_PRINCIPLE = "agreed_in_principle"
+    INITIALLED = "initialled"
+    SIGNED = "signed"
+    RATIFIED = "ratified"
+    ACCEDED = "acceded"
+    SUCCEEDED = "succeeded"
+    BECAME_PARTY = "became_party"
+    ENTERED_INTO_FORCE = "entered_into_force"
+    AMENDED = "amended"
+    EXTENDED = "extended"
+    WITHDRAWAL_NOTIFIED = "withdrawal_notified"
+    WITHDREW = "withdrew"
+    DENOUNCED = "denounced"
+    OBLIGATIONS_SUSPENDED = "obligations_suspended"
+    OBLIGATIONS_RESTORED = "obligations_restored"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+    SUPERSEDED = "superseded"
+    ORGANIZATION_DISSOLVED = "organization_dissolved"
+
+
+@vocabulary(
+    {
+        "original_party": "a party from entry into force (bilateral treaties; original parties "
+        "with a became_party event)",
+        "ratified": "a party from its ratification, or from entry into force if later",
+        "acceded": "a party from its accession",
+        "succeeded": "a party by succession",
+        "unknown": "a signatory whose ratification date the data does not have",
+    }
+)
+class MembershipStart(StrEnum):
+    ORIGINAL_PARTY = "original_party"
+    RATIFIED = "ratified"
+    ACCEDED = "acceded"
+    SUCCEEDED = "succeeded"
+    UNKNOWN = "unknown"
+
+
+@vocabulary(
+    {
+        "withdrew": "the party's withdrawal took effect",
+        "denounced": "the party's denunciation took effect",
+        "expired": "the agreement expired",
+        "terminated": "the agreement was terminated",
+        "superseded": "the agreement was replaced by another",
+        "withdrawal_notified": "the party gave notice of withdrawal on end_date; the data does "
+        "not have the day it took effect, so membership after end_date is uncertain",
+    }
+)
+class MembershipEnd(StrEnum):
+    WITHDREW = "withdrew"
+    DENOUNCED = "denounced"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+    SUPERSEDED = "superseded"
+    WITHDRAWAL_NOTIFIED = "withdrawal_notified"
+
+
+@vocabulary(
+    {
+        "edpc": "U.S.-ROK Extended Deterrence Policy Committee (2010-2015)",
+        "dsc": "U.S.-ROK Deterrence Strategy Committee (from 2015)",
+        "kidd": "Korea-U.S. Integrated Defense Dialogue",
+        "edscg": "U.S.-ROK Extended Deterrence Strategy and Consultation Group",
+        "ncg": "U.S.-ROK Nuclear Consultative Group (from 2023)",
+        "extended_deterrence_dialogue": "U.S.-Japan Extended Deterrence Dialogue",
+    }
+)
+class DeterrenceMechanism(StrEnum):
+    EDPC = "edpc"
+    DSC = "dsc"
+    KIDD = "kidd"
+    EDSCG = "edscg"
+    NCG = "ncg"
+    EXTENDED_DETERRENCE_DIALOGUE = "extended_deterrence_dialogue"
 
 
 @vocabulary(
@@ -378,7 +504,9 @@ class Meeting(Record):
         default=None, description="Recurring format the meeting belongs to, if any"
     )
     kind: MeetingKind = Field(description="What sort of event")
-    format: MeetingFormat = Field(description="How the participants met")
+    format: MeetingFormat | None = Field(
+        default=None, description="How the participants met; null when no source says"
+    )
     start_date: dt.date | None = Field(default=None, description="First day (local time)")
     end_date: dt.date | None = Field(default=None, description="Last day (local time)")
     date_precision: DatePrecision | None = Field(
@@ -390,6 +518,9 @@ class Meeting(Record):
         default=None, description="Where it took place (FK parties); null when virtual or phone"
     )
     description: Text | None = Field(default=None, description="What happened, briefly")
+    series_number: int | None = Field(
+        default=None, ge=1, description="Number in its series (e.g. 53 for the 53rd SCM), if any"
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Meeting:
@@ -438,6 +569,23 @@ class Commitment(Record):
     agreement_id: Slug | None = Field(
         default=None, description="Treaty or agreement the commitment invokes (FK agreements)"
     )
+    statement_source_id: Slug | None = Field(
+        default=None,
+        description="The statement or communique it is coded from (FK sources); its evidence "
+        "must quote that statement",
+    )
+    nuclear: bool = Field(
+        default=False, description="The quoted words name U.S. (or allied) nuclear capabilities"
+    )
+    full_range: bool = Field(
+        default=False, description="The quoted words say 'full range of (military) capabilities'"
+    )
+    mechanism: DeterrenceMechanism | None = Field(
+        default=None, description="Extended-deterrence body the quoted words name, if any"
+    )
+    territory: Text | None = Field(
+        default=None, description="Territory the quoted words name (territorial_scope)"
+    )
 
     @model_validator(mode="after")
     def _where(self) -> Commitment:
@@ -447,41 +595,98 @@ class Commitment(Record):
         return self
 
 
-class Agreement(Record):
-    """A treaty, agreement, joint statement or negotiated arrangement."""
+class AgreementRecord(Record):
+    """A treaty, agreement, joint statement or negotiated arrangement, as curators write it.
+
+    Its dates and status are not written here: they are derived from ``agreement_events``.
+    """
 
     agreement_id: Slug = Field(description="Stable slug for the agreement")
     title: Text = Field(description="Official or descriptive title")
     kind: AgreementKind = Field(description="What sort of instrument")
-    status: AgreementStatus = Field(description="Status on status_date")
-    status_date: dt.date = Field(
-        description="Date on which status is known to hold (usually the source's date)"
+    summary: Text = Field(description="What it does, with the figures sources give")
+    collective_defense: bool = Field(
+        default=False,
+        description="A collective or mutual defense treaty: its parties undertake to act on "
+        "an armed attack against another party",
     )
+    depositary: Text | None = Field(
+        default=None, description="Government or organisation holding the instruments, if any"
+    )
+    defense_article: Text | None = Field(
+        default=None, description="The treaty's own defense article (e.g. 'Article 5')"
+    )
+    atop_id: int | None = Field(
+        default=None, ge=1, description="Alliance Treaty Obligations and Provisions (ATOP) id"
+    )
+    cow_alliance_id: int | None = Field(
+        default=None, ge=1, description="Correlates of War Formal Alliances id"
+    )
+
+
+class Agreement(Record):
+    """A treaty, agreement, joint statement or negotiated arrangement; dates and status on
+    status_date are derived from its events (``agreement_events``)."""
+
+    agreement_id: Slug = Field(description="Stable slug for the agreement")
+    title: Text = Field(description="Official or descriptive title")
+    kind: AgreementKind = Field(description="What sort of instrument")
+    status: AgreementStatus = Field(
+        description="Status on status_date, derived from the latest lifecycle event on or before it"
+    )
+    status_date: dt.date = Field(description="Date status holds on: the release's date")
     agreed_date: dt.date | None = Field(
-        default=None, description="Date agreed in principle or initialled"
+        default=None, description="Date agreed in principle (derived: first such event)"
     )
     agreed_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of agreed_date"
     )
     initialled_date: dt.date | None = Field(
-        default=None, description="Date the negotiated text was initialled"
+        default=None, description="Date the text was initialled (derived: first such event)"
     )
     initialled_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of initialled_date"
     )
-    signed_date: dt.date | None = Field(default=None, description="Date of signature")
+    signed_date: dt.date | None = Field(
+        default=None,
+        description="Date of signature or issue (derived: first 'signed' event "
+        "of the agreement as a whole)",
+    )
     signed_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of signed_date"
     )
-    in_force_date: dt.date | None = Field(default=None, description="Date it entered into force")
+    in_force_date: dt.date | None = Field(
+        default=None, description="Date it entered into force (derived)"
+    )
     in_force_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of in_force_date"
     )
-    end_date: dt.date | None = Field(default=None, description="Date it expires or expired")
+    end_date: dt.date | None = Field(
+        default=None,
+        description="Date it expired, was terminated or superseded (derived; null while in "
+        "force or when unknown)",
+    )
     end_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of end_date"
     )
     summary: Text = Field(description="What it does, with the figures sources give")
+    collective_defense: bool = Field(
+        default=False,
+        description="A collective or mutual defense treaty: its parties undertake to act on "
+        "an armed attack against another party",
+    )
+    depositary: Text | None = Field(
+        default=None, description="Government or organisation holding the instruments, if any"
+    )
+    defense_article: Text | None = Field(
+        default=None, description="The treaty's own defense article (e.g. 'Article 5')"
+    )
+    atop_id: int | None = Field(
+        default=None, ge=1, description="Alliance Treaty Obligations and Provisions (ATOP) id"
+    )
+    cow_alliance_id: int | None = Field(
+        default=None, ge=1, description="Correlates of War Formal Alliances id"
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Agreement:
@@ -490,6 +695,75 @@ class Agreement(Record):
         _check_order(self.signed_date, self.in_force_date, "signed_date", "in_force_date")
         _check_order(self.in_force_date, self.end_date, "in_force_date", "end_date")
         return self
+
+
+class AgreementEvent(Record):
+    """A dated event in an agreement's life, for the agreement as a whole or for one party."""
+
+    event_id: Slug = Field(description="Stable slug for the event")
+    agreement_id: Slug = Field(description="The agreement (FK agreements)")
+    party_id: PartyId | None = Field(
+        default=None,
+        description="The party the event concerns (FK parties); null for the agreement as a whole",
+    )
+    event: AgreementEventKind = Field(description="What happened")
+    date: dt.date = Field(description="When (the first day of its period; see date_precision)")
+    date_precision: DatePrecision = Field(description="Precision of date")
+    related_agreement_id: Slug | None = Field(
+        default=None,
+        description="Another agreement the event names, e.g. the successor (FK agreements)",
+    )
+    note: Text | None = Field(default=None, description="What the event was, briefly")
+
+    @model_validator(mode="after")
+    def _fields(self) -> AgreementEvent:
+        _check_precision(self.date, self.date_precision, "date")
+        whole = {
+            "negotiations_opened",
+            "agreed_in_principle",
+            "initialled",
+            "entered_into_force",
+            "amended",
+            "extended",
+            "expired",
+            "terminated",
+            "superseded",
+            "organization_dissolved",
+        }
+        if self.event in whole and self.party_id is not None:
+            raise ValueError(
+                f"party_id must be empty for a '{self.event}' event (it concerns "
+                "the agreement as a whole)"
+            )
+        if self.event not in whole and self.event != "signed" and self.party_id is None:
+            raise ValueError(f"party_id is required for a '{self.event}' event")
+        if self.event == "superseded" and self.related_agreement_id is None:
+            raise ValueError("a 'superseded' event needs related_agreement_id (the successor)")
+        return self
+
+
+class AgreementMembership(Record):
+    """A party's membership of an agreement as an interval, derived from the events."""
+
+    agreement_id: Slug = Field(description="The agreement (FK agreements)")
+    party_id: PartyId = Field(description="The party (FK parties)")
+    start_date: dt.date | None = Field(
+        default=None, description="First day as a party; null when unknown"
+    )
+    start_date_precision: DatePrecision | None = Field(
+        default=None, description="Precision of start_date"
+    )
+    start_how: MembershipStart = Field(description="How it became a party")
+    end_date: dt.date | None = Field(
+        default=None,
+        description="First day no longer a party (or, with end_how withdrawal_notified, the "
+        "day notice was given); null while a party",
+    )
+    end_date_precision: DatePrecision | None = Field(
+        default=None, description="Precision of end_date"
+    )
+    end_how: MembershipEnd | None = Field(default=None, description="How it ceased to be a party")
+    sequence: int = Field(ge=1, description="1 for the first membership, 2 after a return, ...")
 
 
 class AgreementParty(Record):
@@ -544,6 +818,7 @@ class Source(Record):
         "commitments": "a row of commitments",
         "agreements": "a row of agreements",
         "agreement_parties": "a row of agreement_parties (record_id: agreement/party)",
+        "agreement_events": "a row of agreement_events",
     }
 )
 class TableName(StrEnum):
@@ -558,6 +833,7 @@ class TableName(StrEnum):
     COMMITMENTS = "commitments"
     AGREEMENTS = "agreements"
     AGREEMENT_PARTIES = "agreement_parties"
+    AGREEMENT_EVENTS = "agreement_events"
 
 
 class Evidence(Record):
@@ -612,10 +888,24 @@ class ForeignKey:
 
 @dataclass(frozen=True)
 class Table:
+    """One table: its release model, key, foreign keys, and how curators write it.
+
+    ``record_model`` is what curated files are validated against when it differs from the
+    release row (agreements: dates and status are derived); ``derived`` tables are built from
+    other tables and never written by curators.
+    """
+
     name: str
     model: type[Record]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...] = ()
+    record_model: type[Record] | None = None
+    derived: bool = False
+
+    @property
+    def input_model(self) -> type[Record]:
+        """The model curated and imported rows are validated against."""
+        return self.record_model or self.model
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -692,6 +982,7 @@ TABLES: dict[str, Table] = {
             "agreements",
             Agreement,
             ("agreement_id",),
+            record_model=AgreementRecord,
         ),
         Table(
             "agreement_parties",
@@ -703,6 +994,26 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "agreement_events",
+            AgreementEvent,
+            ("event_id",),
+            (
+                _fk("agreement_id", "agreements", "agreement_id"),
+                _fk("party_id", "parties", "party_id"),
+                _fk("related_agreement_id", "agreements", "agreement_id"),
+            ),
+        ),
+        Table(
+            "agreement_memberships",
+            AgreementMembership,
+            ("agreement_id", "party_id", "sequence"),
+            (
+                _fk("agreement_id", "agreements", "agreement_id"),
+                _fk("party_id", "parties", "party_id"),
+            ),
+            derived=True,
+        ),
+        Table(
             "commitments",
             Commitment,
             ("commitment_id",),
@@ -712,6 +1023,7 @@ TABLES: dict[str, Table] = {
                 _fk("committing_party_id", "parties", "party_id"),
                 _fk("beneficiary_party_id", "parties", "party_id"),
                 _fk("agreement_id", "agreements", "agreement_id"),
+                _fk("statement_source_id", "sources", "source_id"),
             ),
         ),
         Table(

@@ -21,6 +21,7 @@ from .models import TABLES
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
+CURATED = tuple(name for name, table in TABLES.items() if not table.derived)
 SIDE_FILES = {".json"}  # import summaries and review lists beside imported tables
 HEADER = "# alliance_data records: {table}. Keep canonical with `alliance-data format`.\n"
 
@@ -121,7 +122,7 @@ def read(
         records.problems.append(Problem(str(directory), None, "-", None, None, "no such folder"))
         return records
     for path in sorted(directory.iterdir()):
-        if path.suffix != ".yaml" or path.stem not in TABLES or not path.is_file():
+        if path.suffix != ".yaml" or path.stem not in CURATED or not path.is_file():
             records.problems.append(_stray(path, base, "table file (<table>.yaml)"))
     for table in TABLES:
         for path in table_files(directory, table):
@@ -133,7 +134,10 @@ def read(
 
 
 def _stray(path: Path, base: Path | None, wanted: str) -> Problem:
-    reason = f"not a {wanted}; tables are: {', '.join(TABLES)}"
+    if path.stem in TABLES and TABLES[path.stem].derived:
+        reason = f"{path.stem} is derived from other tables when a release is built; remove it"
+    else:
+        reason = f"not a {wanted}; tables are: {', '.join(CURATED)}"
     return Problem(_shown(path, base), None, path.stem, None, None, reason)
 
 
@@ -144,7 +148,7 @@ def _read_imported(folder: Path, records: Records, base: Path | None) -> None:
     for path in sorted(folder.iterdir()):
         if path.suffix in SIDE_FILES and path.is_file():
             continue
-        if path.suffix != ".csv" or path.stem not in TABLES or not path.is_file():
+        if path.suffix != ".csv" or path.stem not in CURATED or not path.is_file():
             records.problems.append(_stray(path, base, "imported table (<table>.csv)"))
             continue
         _read_csv(path, path.stem, records, _shown(path, base))
@@ -152,13 +156,13 @@ def _read_imported(folder: Path, records: Records, base: Path | None) -> None:
 
 def _read_csv(path: Path, table: str, records: Records, shown: str) -> None:
     """Rows of an imported table; line numbers count the header as line 1."""
-    model = TABLES[table].model
+    model = TABLES[table].input_model
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
-            if header != list(TABLES[table].fields):
-                reason = f"header {header} is not the table's fields {list(TABLES[table].fields)}"
+            if header != list(model.model_fields):
+                reason = f"header {header} is not the table's fields {list(model.model_fields)}"
                 records.problems.append(Problem(shown, 1, table, None, None, reason))
                 return
             for line, values in enumerate(reader, start=2):
@@ -207,7 +211,7 @@ def _read_file(path: Path, table: str, records: Records, shown: str) -> None:
             )
         )
         return
-    model = TABLES[table].model
+    model = TABLES[table].input_model
     for item in node.value:
         row = _row(item, table, shown, records)
         if row is not None:
@@ -262,7 +266,7 @@ def validate_row(row: Row, model: type, records: Records) -> None:
 def canonical(table: str, rows: Iterable[dict[str, Any]]) -> str:
     """The one text form of a table: sorted by primary key, fields in model order, no nulls."""
     spec = TABLES[table]
-    order = spec.fields
+    order = tuple(spec.input_model.model_fields)
 
     def sort_key(row: dict[str, Any]) -> tuple[str, ...]:
         return tuple(str(row.get(k, "")) for k in spec.primary_key)

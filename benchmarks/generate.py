@@ -212,6 +212,7 @@ def gen_meetings(s: Sizes) -> Rows:
                 "venue": None,
                 "country": party(i % 100),
                 "description": None,
+                "series_number": None,
             }
         )
     return rows
@@ -268,8 +269,51 @@ def gen_agreements(s: Sizes) -> Rows:
             "end_date": None,
             "end_date_precision": None,
             "summary": f"The parties cooperate on matter {k}.",
+            "collective_defense": k % 10 == 0,
+            "depositary": None,
+            "defense_article": None,
+            "atop_id": None,
+            "cow_alliance_id": None,
         }
         for k in range(s.agreements)
+    ]
+
+
+def gen_agreement_events(s: Sizes) -> Rows:
+    """Each agreement signed and in force on the dates gen_agreements derives."""
+    return [
+        {
+            "event_id": f"agr-{k:06d}-{suffix}",
+            "agreement_id": f"agr-{k:06d}",
+            "party_id": None,
+            "event": event,
+            "date": date,
+            "date_precision": precision,
+            "related_agreement_id": None,
+            "note": None,
+        }
+        for k in range(s.agreements)
+        for suffix, event, date, precision in (
+            ("signed", "signed", dt.date(2001, 1, 1), "day"),
+            ("in-force", "entered_into_force", dt.date(2001, 6, 1), "month"),
+        )
+    ]
+
+
+def gen_agreement_memberships(s: Sizes) -> Rows:
+    return [
+        {
+            "agreement_id": row["agreement_id"],
+            "party_id": row["party_id"],
+            "start_date": dt.date(2001, 6, 1),
+            "start_date_precision": "month",
+            "start_how": "original_party",
+            "end_date": None,
+            "end_date_precision": None,
+            "end_how": None,
+            "sequence": 1,
+        }
+        for row in gen_agreement_parties(s)
     ]
 
 
@@ -297,6 +341,11 @@ def gen_commitments(s: Sizes) -> Rows:
                 "kind": "cooperation",
                 "summary": f"Closer cooperation on topic {i}.",
                 "agreement_id": f"agr-{i % s.agreements:06d}" if n % 5 == 0 else None,
+                "statement_source_id": None,
+                "nuclear": False,
+                "full_range": False,
+                "mechanism": None,
+                "territory": None,
             }
         )
     return rows
@@ -305,6 +354,7 @@ def gen_commitments(s: Sizes) -> Rows:
 def gen_evidence(s: Sizes) -> Rows:
     targets = (
         ("agreements", [f"agr-{k:06d}" for k in range(s.agreements)]),
+        ("agreement_events", [e["event_id"] for e in gen_agreement_events(s)]),
         ("commitments", [f"com-{i:08d}" for i in range(0, s.meetings, 3)]),
         ("meetings", [meeting_id(i) for i in range(s.meetings)]),
         ("officials", [official_id(j) for j in range(s.officials)]),
@@ -323,7 +373,7 @@ def gen_evidence(s: Sizes) -> Rows:
             quote = table in ("meetings", "commitments")
             rows.append(
                 {
-                    "evidence_id": f"ev-{table}-{n:08d}",
+                    "evidence_id": f"ev-{table.replace('_', '-')}-{n:08d}",
                     "table": table,
                     "record_id": record_id,
                     "field": None,
@@ -531,12 +581,19 @@ def generate(meetings: int, *, defects: bool = False) -> tuple[dict[str, Rows], 
 
 
 def write_yaml(records: Path, tables: dict[str, Rows]) -> None:
-    """The same rows as a YAML records folder (canonical form), for the YAML build."""
+    """The same rows as a YAML records folder (canonical form), for the YAML build.
+
+    Derived tables and derived columns (agreements' dates and status) are left out, as
+    curators leave them out.
+    """
     for name, rows in tables.items():
+        if TABLES[name].derived:
+            continue
+        fields = TABLES[name].input_model.model_fields
         write_table(
             records / f"{name}.yaml",
             name,
-            ({k: v for k, v in r.items() if v is not None} for r in rows),
+            ({k: v for k, v in r.items() if v is not None and k in fields} for r in rows),
         )
 
 

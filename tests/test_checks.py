@@ -44,7 +44,8 @@ def test_validate_cli_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == (
         "ok: sources 2, parties 2, officials 1, official_aliases 1, positions 1, meetings 1, "
         "meeting_participants 1, meeting_relations 0, agreements 1, agreement_parties 2, "
-        "commitments 1, evidence 5, upstream_records 0; 3 quote(s) checked against source texts\n"
+        "agreement_events 2, commitments 1, evidence 7, upstream_records 0; "
+        "3 quote(s) checked against source texts\n"
     )
 
 

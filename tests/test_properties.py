@@ -43,6 +43,7 @@ def meetings(draw: st.DrawFn) -> dict:
         "venue": draw(st.none() | text),
         "country": draw(st.none() | st.sampled_from(["USA", "JPN", "KOR"])),
         "description": draw(st.none() | text),
+        "series_number": draw(st.none() | st.integers(min_value=1, max_value=99)),
     }
 
 
@@ -85,7 +86,7 @@ def test_csv_round_trip(rows: list[dict], tmp_path_factory) -> None:
         back = list(csv.DictReader(handle))
     expected = [
         {
-            k: "" if v is None else v.isoformat() if isinstance(v, dt.date) else v
+            k: "" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v)
             for k, v in r.items()
         }
         for r in ordered

@@ -68,6 +68,8 @@ def test_csv_and_parquet_hold_the_same_rows(mini_release: Path) -> None:
                 if v is None or (isinstance(v, float) and pd.isna(v))
                 else v.isoformat()
                 if isinstance(v, dt.date)
+                else str(v).lower()
+                if isinstance(v, bool)
                 else str(v)
                 for v in from_parquet[column]
             ]

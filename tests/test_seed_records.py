@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from alliance_data_curate import checks, records
+from alliance_data_curate.build import release_rows
 from conftest import ROOT
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -17,6 +18,13 @@ ARTICLE = "santoro-2021-team-biden-tokyo-seoul"
 @pytest.fixture(scope="module")
 def loaded():
     return records.read(ROOT / "records", ROOT / "imported")
+
+
+@pytest.fixture(scope="module")
+def agreements(loaded):
+    """Agreements as released: dates and status derived from their events."""
+    rows = release_rows(loaded, dt.date(2026, 11, 30))["agreements"]
+    return {row["agreement_id"]: row for row in rows}
 
 
 def by_key(loaded, table, key):
@@ -126,15 +134,14 @@ def test_biden_was_president_elect_for_november_calls(loaded):
         assert participants(loaded, mid)["joseph-biden"] == ("USA", "President-elect")
 
 
-def test_sma11_increase_is_13_point_9_percent(loaded):
-    sma = by_key(loaded, "agreements", "agreement_id")["us-rok-sma-11"]
+def test_sma11_increase_is_13_point_9_percent(agreements):
+    sma = agreements["us-rok-sma-11"]
     assert "13.9%" in sma["summary"]
     assert sma["signed_date"] == dt.date(2021, 4, 8)
     assert sma["in_force_date"] == dt.date(2021, 9, 1)
 
 
-def test_treaty_dates(loaded):
-    agreements = by_key(loaded, "agreements", "agreement_id")
+def test_treaty_dates(agreements):
     japan = agreements["us-japan-security-treaty-1960"]
     assert (japan["signed_date"], japan["in_force_date"]) == (
         dt.date(1960, 1, 19),
@@ -147,8 +154,8 @@ def test_treaty_dates(loaded):
     )
 
 
-def test_japan_sma_protocol_dates(loaded):
-    protocol = by_key(loaded, "agreements", "agreement_id")["us-japan-sma-protocol-2021"]
+def test_japan_sma_protocol_dates(agreements):
+    protocol = agreements["us-japan-sma-protocol-2021"]
     assert protocol["kind"] == "protocol_extension"
     assert (
         protocol["agreed_date"],
@@ -207,8 +214,7 @@ def test_sma11_pledge_is_day_dated_by_the_agreement_in_principle(loaded):
     assert not any("month precision" in n for n in notes)
 
 
-def test_the_three_joint_statements_are_agreements(loaded):
-    agreements = by_key(loaded, "agreements", "agreement_id")
+def test_the_three_joint_statements_are_agreements(loaded, agreements):
     parties = {(p["agreement_id"], p["party_id"]) for p in loaded.dicts("agreement_parties")}
     expected = {
         "us-japan-scc-joint-press-statement-2021": (dt.date(2021, 3, 16), "JPN"),
@@ -232,7 +238,8 @@ def test_meeting_commitments_point_to_their_statement_unless_a_treaty(loaded):
     treaties = {"us-japan-security-treaty-1960", "us-rok-mutual-defense-treaty-1953"}
     for c in loaded.dicts("commitments"):
         if c["meeting_id"] in statement_of:
-            assert c["agreement_id"] in treaties | {statement_of[c["meeting_id"]]}, c
+            assert c["agreement_id"] in treaties | {statement_of[c["meeting_id"]], None}, c
+            assert c["agreement_id"] or c["statement_source_id"], c
 
 
 def test_new_commitments_from_the_article(loaded):
