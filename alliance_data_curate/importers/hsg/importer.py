@@ -68,8 +68,11 @@ def _json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
-def write(result: Result, target: Path) -> None:
-    """Write every table and report to a temp folder, then swap it in for ``target``."""
+def write(result: Any, target: Path, *, near_duplicates: str | None = NEAR_DUPLICATES_FILE) -> None:
+    """Write every table and report to a temp folder, then swap it in for ``target``.
+
+    ``result`` has ``tables`` and ``summary`` (and ``near_duplicates`` when that file is named).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     # Beside the records folder, not in it: a leftover must never be read as records.
     staging = Path(tempfile.mkdtemp(prefix=".hsg-import-", dir=target.parent.parent))
@@ -81,7 +84,8 @@ def write(result: Result, target: Path) -> None:
                 full = [model.model_validate(row).model_dump() for row in rows]
                 write_csv(table, sorted_rows(table, full), staging / f"{table}.csv", newline="\n")
         (staging / SUMMARY_FILE).write_text(_json(result.summary), encoding="utf-8")
-        (staging / NEAR_DUPLICATES_FILE).write_text(_json(result.near_duplicates), encoding="utf-8")
+        if near_duplicates:
+            (staging / near_duplicates).write_text(_json(result.near_duplicates), encoding="utf-8")
         _swap(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
