@@ -127,6 +127,7 @@ class Builder:
         self.reused_positions = 0
         self.resolved_old_ids: list[str] = []
         self.inconsistent: list[str] = []
+        self.namesakes: list[str] = []
 
     def _upstream(self, upstream_id: str, table: str, record_id: str) -> None:
         self.result.tables["upstream_records"].append(
@@ -151,7 +152,20 @@ class Builder:
             }
         )
 
+    def _display_names(self) -> dict[str, str]:
+        """Namesakes (one name, different pocom people) told apart by the younger's birth year."""
+        by_name: dict[str, list[PocomPerson]] = defaultdict(list)
+        for p in self.snap.people.values():
+            by_name[" ".join(sorted(slug(_name(p)).split("-")))].append(p)
+        names = {pid: _name(p) for pid, p in self.snap.people.items()}
+        for group in by_name.values():
+            for p in sorted(group, key=lambda p: (p.birth or "", p.id))[1:]:
+                names[p.id] = f"{_name(p)} (born {p.birth})" if p.birth else f"{_name(p)} ({p.id})"
+                self.namesakes.append(f"{p.id}: {names[p.id]}")
+        return names
+
     def officials(self) -> None:
+        names = self._display_names()
         for pid, p in sorted(self.snap.people.items()):
             official_id = self.ids[pid]
             self._upstream(pid, "officials", official_id)
@@ -160,7 +174,7 @@ class Builder:
             self.result.tables["officials"].append(
                 {
                     "official_id": official_id,
-                    "name": _name(p),
+                    "name": names[pid],
                     "given_name": p.forename,
                     "family_name": p.surname,
                     "suffix": p.gen_name,
@@ -338,6 +352,7 @@ class Builder:
                     and i not in WHO_IDS.values()
                 ),
             },
+            "namesakes_named_with_birth_year": self.namesakes,
             "unresolved_candidates": 0,
             "person_ids_resolved_through_old_ids": self.resolved_old_ids,
             "ended_before_started_end_left_out": self.inconsistent,

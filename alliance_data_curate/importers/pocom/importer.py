@@ -7,17 +7,15 @@ travellers who are pocom people get the same official and their dated positions.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
-from ...models import TABLES
 from ..hsg import countries, fetch
 from ..hsg.importer import read_curated, write
 from .build import Result, build
+from .output import SUBFOLDER
 from .parse import read_snapshot
 
-SUBFOLDER = "pocom"
 REGISTRY = Path(__file__).with_name("registry.json")
 
 
@@ -49,26 +47,6 @@ def run(
     )
     write(result, Path(imported_dir) / SUBFOLDER, near_duplicates=None)
     return result
-
-
-def read_output(imported_dir: Path) -> dict[str, list[dict[str, Any]]]:
-    """The pocom tables a previous run wrote (empty if it has not run), as model-checked dicts."""
-    folder = Path(imported_dir) / SUBFOLDER
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for name in ("officials", "positions", "upstream_records"):
-        path = folder / f"{name}.csv"
-        if not path.is_file():
-            return {}
-        model = TABLES[name].model
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = csv.DictReader(handle)
-            tables[name] = [
-                model.model_validate(
-                    {k: (v if v != "" else None) for k, v in r.items()}
-                ).model_dump()
-                for r in rows
-            ]
-    return tables
 
 
 def summary_line(summary: dict[str, Any]) -> str:
