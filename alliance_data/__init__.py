@@ -20,6 +20,7 @@ __all__ = [
     "codebook",
     "load",
     "package_path",
+    "positions_on",
     "tables",
     "versions",
 ]
@@ -28,6 +29,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .api import InvalidArgument, cite, codebook, load, package_path, tables, versions
     from .fetch import DownloadError
+    from .pointintime import positions_on
 
 
 def __getattr__(name: str) -> object:
@@ -35,6 +37,10 @@ def __getattr__(name: str) -> object:
         from .fetch import DownloadError
 
         return DownloadError
+    if name == "positions_on":
+        from .pointintime import positions_on
+
+        return positions_on
     if name in __all__:
         from . import api
 

@@ -25,6 +25,8 @@ WHO_IDS = {
     "dulles-john-foster": "john-foster-dulles",
     "hughes-charles-evans": "charles-evans-hughes",
     "rusk-david-dean": "dean-rusk",
+    # pocom person known by a short form of the given name in the curated records
+    "sullivan-jacob-j": "jake-sullivan",
 }
 
 
