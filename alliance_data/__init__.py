@@ -22,6 +22,7 @@ __all__ = [
     "codebook",
     "load",
     "package_path",
+    "positions_on",
     "tables",
     "versions",
 ]
@@ -31,8 +32,14 @@ if TYPE_CHECKING:
     from .alliances import agreements_in_force, allies
     from .api import InvalidArgument, cite, codebook, load, package_path, tables, versions
     from .fetch import DownloadError
+    from .pointintime import positions_on
 
-_HOMES = {"DownloadError": "fetch", "allies": "alliances", "agreements_in_force": "alliances"}
+_HOMES = {
+    "DownloadError": "fetch",
+    "allies": "alliances",
+    "agreements_in_force": "alliances",
+    "positions_on": "pointintime",
+}
 
 
 def __getattr__(name: str) -> object:

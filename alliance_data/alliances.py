@@ -12,6 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from .dates import parse_date, period_end
+from .errors import InvalidArgument
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,8 +70,6 @@ def _frames(version: str | None) -> dict[str, pd.DataFrame]:
 
     names = tables(version)
     if "agreement_memberships" not in names:
-        from .api import InvalidArgument
-
         raise InvalidArgument(
             f"release {version or 'shipped'} has no agreement_memberships table (added in "
             "0.4.0); use a newer version"
@@ -83,8 +82,6 @@ def _frames(version: str | None) -> dict[str, pd.DataFrame]:
 
 def _check_coverage(day: dt.date, frames: dict[str, pd.DataFrame]) -> None:
     import warnings
-
-    from .api import InvalidArgument
 
     released = _day(frames["agreements"]["status_date"].max())
     if released is not None and day > released:
@@ -159,10 +156,9 @@ def allies(on: Any, *, include_suspended: bool = False, version: str | None = No
 
     Raises
     ------
-    ValueError
-        ``on`` is not an existing day, or is after the release's date.
-    TypeError
-        ``on`` is not a date, datetime, Timestamp or string.
+    InvalidArgument
+        (a ``ValueError``) ``on`` is not an existing day (``"2021-02-30"``, ``"yesterday"``,
+        ``None``), or is after the release's date.
 
     Example
     -------
@@ -241,10 +237,9 @@ def agreements_in_force(
 
     Raises
     ------
-    ValueError
-        ``on`` is not an existing day, or is after the release's date.
-    TypeError
-        ``on`` is not a date, datetime, Timestamp or string.
+    InvalidArgument
+        (a ``ValueError``) ``on`` is not an existing day (``"2021-02-30"``, ``"yesterday"``,
+        ``None``), or is after the release's date.
 
     Example
     -------

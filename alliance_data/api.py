@@ -12,16 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .errors import InvalidArgument
 from .fetch import Version, check_version, load_index
 
 if TYPE_CHECKING:
     import pandas as pd
 
 PACKAGE = Path(__file__).resolve().parent
-
-
-class InvalidArgument(ValueError):
-    """An argument that can never be valid (unknown table, malformed version or date)."""
 
 
 def shipped_dir() -> Path:

@@ -88,6 +88,17 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_positions(args: argparse.Namespace) -> int:
+    """Print who held which post on a day, as CSV, with a certainty column."""
+    from .pointintime import positions_on
+
+    frame = positions_on(args.on, party=args.party, title=args.title, version=args.version)
+    for name in ("start_date", "end_date"):
+        frame[name] = [d.isoformat() if d is not None else "" for d in frame[name]]
+    frame.to_csv(sys.stdout, index=False)
+    return 0
+
+
 def cmd_cite(args: argparse.Namespace) -> int:
     """Print how to cite a release."""
     from .api import cite
@@ -167,6 +178,17 @@ def _user_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser(
+        "positions",
+        help="who held which post on a day",
+        description="Print the positions held on a day (certain or possible, by date precision).",
+    )
+    p.add_argument("--on", required=True, metavar="DATE", help="the day, YYYY-MM-DD")
+    p.add_argument("--party", help="only this party id, e.g. USA")
+    p.add_argument("--title", help="only titles containing this text (case-insensitive)")
+    p.add_argument("--version", help="release version (default: the shipped one)")
+    p.set_defaults(func=cmd_positions)
+
+    p = sub.add_parser(
         "cite",
         help="how to cite a release",
         description="Print the citation of a release (default: the shipped one).",
@@ -222,9 +244,9 @@ def _expected_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[Base
 
     usage: list[type[BaseException]] = [UsageError, DownloadError, UntrustedIndex]
     invalid: list[type[BaseException]] = []
-    from . import api
+    from .errors import InvalidArgument
 
-    usage.append(api.InvalidArgument)
+    usage.append(InvalidArgument)
     try:
         from alliance_data_curate.cli import EXPECTED
     except ImportError:

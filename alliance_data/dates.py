@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from .errors import InvalidArgument
+
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
@@ -44,11 +46,10 @@ def parse_date(value: Any, name: str = "on") -> dt.date:
 
     Raises
     ------
-    TypeError
-        ``value`` is not a date, datetime, Timestamp or string (``None`` included).
-    ValueError
-        A string that is not an existing day in ``YYYY-MM-DD`` form (``"2021-02-30"``,
-        ``"yesterday"``).
+    InvalidArgument
+        (a ``ValueError``) naming the argument: a string that is not an existing day in
+        ``YYYY-MM-DD`` form (``"2021-02-30"``, ``"yesterday"``), ``NaT``, ``None`` or any
+        other type.
 
     Example
     -------
@@ -56,17 +57,19 @@ def parse_date(value: Any, name: str = "on") -> dt.date:
     datetime.date(2021, 3, 16)
     """
     if isinstance(value, dt.datetime):  # pandas Timestamp is a datetime subclass
+        if value != value:  # NaT
+            raise InvalidArgument(f"{name}: NaT is not a day")
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
         if not ISO_DAY.fullmatch(value):
-            raise ValueError(f"{name}={value!r} is not a day in YYYY-MM-DD form")
+            raise InvalidArgument(f"{name}: {value!r} is not a day in YYYY-MM-DD form")
         try:
             return dt.date.fromisoformat(value)
         except ValueError as exc:
-            raise ValueError(f"{name}={value!r} is not a day: {exc}") from None
-    raise TypeError(
-        f"{name} must be a date, datetime, pandas Timestamp or 'YYYY-MM-DD' string, "
-        f"not {type(value).__name__}"
+            raise InvalidArgument(f"{name}: {value!r} is not a day ({exc})") from None
+    raise InvalidArgument(
+        f"{name}: expected a date, datetime, pandas Timestamp or 'YYYY-MM-DD' string, "
+        f"got {value!r} ({type(value).__name__})"
     )

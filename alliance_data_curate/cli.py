@@ -160,8 +160,15 @@ def _release_arg(value: str) -> Path:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import the Office of the Historian's data into imported/hsg/."""
-    from .importers.hsg import importer
+    """Import the Office of the Historian's data into imported/hsg/ or imported/pocom/.
+
+    Run ``import pocom`` before ``import hsg``: the hsg import reuses the pocom officials and
+    their dated positions for the Presidents and Secretaries who travelled.
+    """
+    if args.dataset == "pocom":
+        from .importers.pocom import importer
+    else:
+        from .importers.hsg import importer
 
     repo = _repo(args)
     result = importer.run(
@@ -243,9 +250,19 @@ def register(sub: argparse._SubParsersAction, helps: dict[str, str]) -> None:
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("import", help=helps["import"], description=cmd_import.__doc__)
-    p.add_argument("dataset", choices=("hsg",), help="hsg: Office of the Historian travels/visits")
+    p.add_argument(
+        "dataset",
+        choices=("hsg", "pocom"),
+        help="hsg: Office of the Historian travels/visits; pocom: principal officers and "
+        "chiefs of mission",
+    )
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--source", metavar="DIR", help="local snapshot holding travels/, visits/")
+    where.add_argument(
+        "--source",
+        metavar="DIR",
+        help="local snapshot: for hsg the folder holding travels/ and visits/, for pocom the "
+        "pocom repository folder",
+    )
     where.add_argument(
         "--commit",
         action="append",

@@ -484,11 +484,24 @@ class Position(Record):
         default=None, description="Precision of end_date"
     )
     tenure_status: TenureStatus = Field(description="Why end_date is or is not set")
+    appointed_date: dt.date | None = Field(
+        default=None, description="Date of appointment or commission, when the source gives it"
+    )
+    appointed_date_precision: DatePrecision | None = Field(
+        default=None, description="Precision of appointed_date"
+    )
+    end_note: Text | None = Field(
+        default=None, description="How the tenure ended, as the source words it"
+    )
+    source_title: Text | None = Field(
+        default=None, description="The title exactly as the source words it, when title differs"
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Position:
         _check_precision(self.start_date, self.start_date_precision, "start_date")
         _check_precision(self.end_date, self.end_date_precision, "end_date")
+        _check_precision(self.appointed_date, self.appointed_date_precision, "appointed_date")
         _check_order(self.start_date, self.end_date, "start_date", "end_date")
         if (self.tenure_status == "ended") != (self.end_date is not None):
             raise ValueError("tenure_status is 'ended' exactly when end_date is set")

@@ -191,7 +191,8 @@ def gen_positions(s: Sizes) -> Rows:
                     "tenure_status": "ended",
                 }
             )
-    return rows
+    optional = ("appointed_date", "appointed_date_precision", "end_note", "source_title")
+    return [{**row, **dict.fromkeys(optional)} for row in rows]
 
 
 def gen_meetings(s: Sizes) -> Rows:

@@ -10,6 +10,7 @@ import pytest
 
 from alliance_data_curate import checks, records
 from alliance_data_curate.importers.hsg import importer
+from alliance_data_curate.importers.pocom import importer as pocom
 from conftest import ROOT
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "hsg"
@@ -22,6 +23,7 @@ def full(tmp_path_factory):
     """One import of the snapshot beside a copy of the curated records (shared: it takes secs)."""
     rec = tmp_path_factory.mktemp("full") / "records"
     shutil.copytree(ROOT / "records", rec)
+    pocom.run(rec, rec.parent / "imported", source=SNAPSHOT / "pocom")  # hsg reuses its people
     return rec, importer.run(rec, rec.parent / "imported", source=SNAPSHOT)
 
 
@@ -51,6 +53,16 @@ def test_curated_plus_imported_pass_checks(full):
 def test_committed_import_is_current(full):
     """The committed imported/hsg files must be what a fresh import writes; else re-run it."""
     rec, _ = full
+    committed = ROOT / "imported" / importer.SUBFOLDER
+    for name in ("hsg", "pocom"):
+        committed, fresh = ROOT / "imported" / name, rec.parent / "imported" / name
+        stale = [
+            p.name for p in fresh.iterdir() if (committed / p.name).read_bytes() != p.read_bytes()
+        ]
+        assert sorted(p.name for p in committed.iterdir()) == sorted(
+            p.name for p in fresh.iterdir()
+        )
+        assert stale == [], f"imported/{name} is stale ({stale}); re-run `alliance-data import`"
     committed = ROOT / "imported" / importer.SUBFOLDER
     fresh = rec.parent / "imported" / importer.SUBFOLDER
     names = sorted(p.name for p in fresh.iterdir())

@@ -7,13 +7,14 @@ near-duplicates are kept and reported for an editor to judge.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from . import identities
 from .countries import Crosswalk
 from .names import person, split_visitors
 from .parse import President, Snapshot, Trip, UpstreamError, Visit
@@ -35,6 +36,7 @@ class Result:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     summary: dict[str, Any] = field(default_factory=dict)
     near_duplicates: list[dict[str, Any]] = field(default_factory=list)
+    reports: dict[str, Any] = field(default_factory=dict)  # more review files, by file name
 
 
 def sources(commits: dict[str, str], curated: Curated) -> list[dict[str, Any]]:
@@ -88,12 +90,14 @@ class Builder:
 
     def __init__(self, snap: Snapshot, crosswalk: Crosswalk, curated: Curated):
         self.snap, self.crosswalk, self.curated = snap, crosswalk, curated
-        self.people = People(curated)
+        self.people = People(curated, aliases=identities.load().traveller_ids)
         self.result = Result()
         self.used_parties: set[str] = {USA}
         self.merged = 0
         self.untitled = 0
         self.president_elect = 0
+        self.identities = identities.load()
+        self.identity_rules_applied: Counter[str] = Counter()
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -266,7 +270,10 @@ class Builder:
         except ValueError as exc:
             raise UpstreamError(f"{where}: {exc}") from None
         party = self.crosswalk.party_row(party_id)
-        for title, name in pieces:
+        for title, written in pieces:
+            name, rule = self.identities.person(party_id, title, written, visit.start)
+            if rule is not None:
+                self.identity_rules_applied[f"{rule.kind}: {rule.person} ({rule.party})"] += 1
             who = person(title, name, party_id)
             official_id = self.people.add_visitor(who, party_id, visit.visitor, source_id, where)
             if title is None:
@@ -324,6 +331,7 @@ class Builder:
         tables["evidence"] += self.people.evidence
         _dedupe_participants(tables)
         validate_rows(tables)
+        self.result.reports["identity_candidates.json"] = identities.candidates(tables["officials"])
         self.result.summary = self._summary(commits, len(new_parties))
         return self.result
 
@@ -353,6 +361,9 @@ class Builder:
             "parties_added": parties_added,
             "meeting_relations": len(tables["meeting_relations"]),
             "upstream_records": len(tables["upstream_records"]),
+            "identities_version": self.identities.version,
+            "identity_rules_applied": dict(sorted(self.identity_rules_applied.items())),
+            "identity_candidates": len(self.result.reports["identity_candidates.json"]),
         }
 
 

@@ -98,6 +98,13 @@ def make_registry(folders: dict[str, Path], commits: dict[str, str]) -> dict[str
             "secretary-travels/*.xml",
         ],
         "visits": ["data/*.xml"],
+        "pocom": [
+            "people/*/*.xml",
+            "positions-principals/*.xml",
+            "missions-countries/*.xml",
+            "missions-orgs/*.xml",
+            "roles-country-chiefs/*.xml",
+        ],
     }
     registry = {}
     for repo, folder in folders.items():

@@ -16,6 +16,7 @@ from typing import Any
 from ... import records as records_mod
 from ...models import TABLES
 from ...writers import sorted_rows, write_csv
+from ..pocom.output import read_output
 from . import countries, fetch
 from .build import Result, build
 from .parse import read_snapshot
@@ -58,7 +59,9 @@ def run(
         folders = fetch.fetch(commits, cache=cache, base_url=base_url, registry=registry)
     snap = read_snapshot(folders["travels"], folders["visits"])
     pinned = fetch.pinned_commits(registry)
-    result = build(snap, countries.load(), read_curated(records_dir), pinned)
+    curated = read_curated(records_dir)
+    curated.add_pocom(read_output(imported_dir))
+    result = build(snap, countries.load(), curated, pinned)
     result.summary["files_differing_from_pinned_commit"] = fetch.check_snapshot(folders, registry)
     write(result, imported_dir / SUBFOLDER)
     return result
@@ -68,8 +71,11 @@ def _json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
-def write(result: Result, target: Path) -> None:
-    """Write every table and report to a temp folder, then swap it in for ``target``."""
+def write(result: Any, target: Path, *, near_duplicates: str | None = NEAR_DUPLICATES_FILE) -> None:
+    """Write every table and report to a temp folder, then swap it in for ``target``.
+
+    ``result`` has ``tables`` and ``summary`` (and ``near_duplicates`` when that file is named).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     # Beside the records folder, not in it: a leftover must never be read as records.
     staging = Path(tempfile.mkdtemp(prefix=".hsg-import-", dir=target.parent.parent))
@@ -81,7 +87,10 @@ def write(result: Result, target: Path) -> None:
                 full = [model.model_validate(row).model_dump() for row in rows]
                 write_csv(table, sorted_rows(table, full), staging / f"{table}.csv", newline="\n")
         (staging / SUMMARY_FILE).write_text(_json(result.summary), encoding="utf-8")
-        (staging / NEAR_DUPLICATES_FILE).write_text(_json(result.near_duplicates), encoding="utf-8")
+        for name, data in getattr(result, "reports", {}).items():
+            (staging / name).write_text(_json(data), encoding="utf-8")
+        if near_duplicates:
+            (staging / near_duplicates).write_text(_json(result.near_duplicates), encoding="utf-8")
         _swap(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

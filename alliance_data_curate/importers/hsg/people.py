@@ -25,6 +25,8 @@ WHO_IDS = {
     "dulles-john-foster": "john-foster-dulles",
     "hughes-charles-evans": "charles-evans-hughes",
     "rusk-david-dean": "dean-rusk",
+    # pocom person known by a short form of the given name in the curated records
+    "sullivan-jacob-j": "jake-sullivan",
 }
 
 
@@ -53,6 +55,9 @@ class Curated:
     by_family_given: dict[tuple[str, str, str], list[str]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # From the pocom import: person id (= traveller id) → official id, and the ids it wrote.
+    who_ids: dict[str, str] = field(default_factory=dict)
+    imported_officials: set[str] = field(default_factory=set)
 
     @classmethod
     def from_tables(cls, tables: dict[str, list[dict[str, Any]]]) -> Curated:
@@ -81,6 +86,15 @@ class Curated:
             cur.participants[mp["meeting_id"]].add(mp["official_id"])
         return cur
 
+    def add_pocom(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """Defer to the pocom import: its officials and dated positions count as given."""
+        self.imported_officials |= {o["official_id"] for o in tables.get("officials", [])}
+        for u in tables.get("upstream_records", []):
+            if u["table"] == "officials":
+                self.who_ids[u["upstream_id"]] = u["record_id"]
+        for p in tables.get("positions", []):
+            self.positions[p["official_id"]].append(p)
+
 
 def _held(position: dict[str, Any], start: dt.date, end: dt.date) -> bool:
     begins, ends = position.get("start_date"), position.get("end_date")
@@ -96,14 +110,24 @@ class People:
     positions: dict[str, dict[str, Any]] = field(default_factory=dict)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # travels who → pocom person id
 
     def is_curated(self, official_id: str) -> bool:
-        return official_id in self.curated.officials
+        """Held by the curated records or written by the pocom import."""
+        return (
+            official_id in self.curated.officials or official_id in self.curated.imported_officials
+        )
+
+    def taken(self) -> set[str]:
+        return set(self.officials) | set(self.curated.officials) | self.curated.imported_officials
 
     # --- U.S. travellers -------------------------------------------------------------------
 
     def traveller_id(self, who: str) -> str:
-        """Curated id when the curated records hold the person, else the mapped or default id."""
+        """pocom's id for the person, else the curated, mapped or default id."""
+        person = self.aliases.get(who, who)
+        if person in self.curated.who_ids:
+            return self.curated.who_ids[person]
         parts = who.split("-")
         family, given = parts[0], parts[1] if len(parts) > 1 else ""
         matches = self.curated.by_family_given.get((family, given, USA), [])
@@ -111,7 +135,9 @@ class People:
             return WHO_IDS[who]
         if len(matches) == 1 and who not in WHO_IDS:
             return matches[0]
-        return WHO_IDS.get(who) or f"{given}-{family}".strip("-")
+        default = WHO_IDS.get(who) or f"{given}-{family}".strip("-")
+        # A pocom person of the same name is someone else: the upstream id keeps them apart.
+        return f"{default}-{who}" if default in self.curated.imported_officials else default
 
     def add_traveller(self, who: str, name: str, source_id: str, where: str) -> str:
         """The official for an upstream `who` id; written only if the curated records lack it."""
@@ -220,7 +246,7 @@ class People:
         if key in self.keys:
             return self.keys[key]
         official_id = slug(person.name) or "unnamed"
-        taken = set(self.officials) | set(self.curated.officials)
+        taken = self.taken()
         if official_id in taken:
             official_id = f"{official_id}-{slug(party_id)}"
         n = 2

@@ -1,0 +1,116 @@
+"""The pocom import, the hand-checked official sample and positions_on on the shipped data."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import alliance_data
+from alliance_data_curate.importers.hsg.identities import load as load_identities
+from alliance_data_curate.importers.pocom.parse import PartialDate, partial_date
+
+ROOT = Path(__file__).resolve().parent.parent
+POCOM = ROOT / "imported" / "pocom"
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1859-11-05", PartialDate(dt.date(1859, 11, 5), "day")),
+        ("1861-10", PartialDate(dt.date(1861, 10, 1), "month")),
+        ("1790", PartialDate(dt.date(1790, 1, 1), "year")),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_partial_dates(text, expected):
+    assert partial_date(text, "x") == expected
+
+
+@pytest.mark.parametrize("text", ["1861-13", "1861-02-30", "May 1861"])
+def test_bad_dates_name_the_place(text):
+    with pytest.raises(ValueError, match=r"^here: "):
+        partial_date(text, "here")
+
+
+def test_official_sample_still_matches():
+    sample = yaml.safe_load((ROOT / "tests/fixtures/official_sample.yaml").read_text("utf-8"))
+    assert len(sample) == 100
+    assert sum(s["verdict"] != "ok" for s in sample) <= 3
+    officials = {o["official_id"]: o for o in _rows(POCOM / "officials.csv")}
+    upstream = {
+        u["record_id"]: u["upstream_id"]
+        for u in _rows(POCOM / "upstream_records.csv")
+        if u["table"] == "officials"
+    }
+    for s in sample:
+        o = officials[s["official_id"]]
+        assert upstream[s["official_id"]] == s["pocom_id"]
+        for key in ("name", "given_name", "family_name", "suffix"):
+            assert (o[key] or None) == s[key], (s["official_id"], key)
+
+
+def test_summary_drops_nothing_and_dates_most_positions():
+    import json
+
+    summary = json.loads((POCOM / "import_summary.json").read_text("utf-8"))
+    assert summary["dropped_rows"] == 0
+    assert summary["rows_read"]["total"] == summary["upstream_records"]
+    assert summary["positions_with_start_date_share"] >= 0.85
+
+
+def test_curated_secretary_reused_and_secretaries_dated():
+    upstream = {u["upstream_id"]: u["record_id"] for u in _rows(POCOM / "upstream_records.csv")}
+    assert upstream["blinken-antony-j"] == "antony-blinken"
+    assert upstream["positions-principals/secretary/secr-2021-blin"] == (
+        "antony-blinken-secretary-of-state-2021"
+    )
+    positions = _rows(ROOT / "imported/hsg/positions.csv")
+    assert not [p for p in positions if p["title"] == "Secretary of State"]
+    adams = [p for p in _rows(POCOM / "positions.csv") if p["official_id"] == "john-quincy-adams"]
+    assert {p["title"] for p in adams} >= {"Secretary of State"}
+
+
+def test_identity_rules_split_namesakes():
+    ids = load_identities()
+    on = dt.date
+    assert ids.person("JOR", "Crown Prince", "Hussein", on(2023, 2, 2))[0] == "Hussein bin Abdullah"
+    assert ids.person("JOR", "King", "Hussein I", on(1990, 1, 1))[0] == "Hussein"
+    assert ids.person("COL", "President-elect", "Ospina", on(1922, 5, 3))[0] == "Pedro Nel Ospina"
+    assert ids.person("COL", "President-elect", "Ospina", on(1946, 6, 5))[0] == (
+        "Mariano Ospina Pérez"
+    )
+    assert ids.person("DZA", "President", "Abdelaziz Boutefilka", on(2001, 7, 1))[0] == (
+        "Abdelaziz Bouteflika"
+    )
+
+
+def test_positions_on_the_shipped_data():
+    held = alliance_data.positions_on("2021-03-16")
+    ids = set(held.official_id)
+    assert {"antony-blinken", "lloyd-austin", "motegi-toshimitsu", "kishi-nobuo"} <= ids
+    assert "michael-pompeo" not in ids
+    assert set(held.certainty) <= {"certain", "possible"}
+    same = alliance_data.positions_on(pd.Timestamp("2021-03-16"), party="USA")
+    assert set(same.party_id) == {"USA"} and "antony-blinken" in set(same.official_id)
+    assert "antony-blinken" in set(
+        alliance_data.positions_on(
+            dt.datetime(2021, 3, 16, 12), title="secretary of state"
+        ).official_id
+    )
+
+
+@pytest.mark.parametrize("bad", ["2021-02-30", "yesterday", None, 20210316, pd.NaT])
+def test_positions_on_rejects_bad_dates(bad):
+    with pytest.raises(ValueError, match=r"^date: "):
+        alliance_data.positions_on(bad)
