@@ -109,7 +109,7 @@ def _active(memberships: pd.DataFrame, day: dt.date) -> pd.DataFrame:
             _day(r.end_date),
             r.end_date_precision,
             day,
-            open_end=r.end_how == "withdrawal_notified",
+            open_end=r.end_how == "withdrawal_pending",
         )
         for r in rows.itertuples()
     ]

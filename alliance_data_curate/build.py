@@ -169,9 +169,43 @@ def release_rows(loaded: records.Records, date: dt.date) -> dict[str, list[dict[
     out["agreement_memberships"] = lifecycle.memberships(
         out["agreements"], out["agreement_parties"], out["agreement_events"]
     )
-    for name in ("agreements", "agreement_memberships"):
+    out["series_coverage"] = series_coverage(out["meetings"], out["commitments"])
+    for name in ("agreements", "agreement_memberships", "series_coverage"):
         model = TABLES[name].model
         out[name] = [model.model_validate(row).model_dump() for row in out[name]]
+    return out
+
+
+def series_coverage(
+    meetings: list[dict[str, Any]], commitments: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Per meeting of a series: is its statement coded, how many commitments, which kinds.
+
+    A missing year of a series then shows as a missing row, and an uncoded statement as
+    ``statement_coded`` false, never silently.
+    """
+    by_meeting: dict[str, list[dict[str, Any]]] = {}
+    for row in commitments:
+        if row["meeting_id"]:
+            by_meeting.setdefault(row["meeting_id"], []).append(row)
+    out = []
+    for m in meetings:
+        if not m["series"]:
+            continue
+        rows = by_meeting.get(m["meeting_id"], [])
+        kinds = sorted({r["kind"] for r in rows})
+        out.append(
+            {
+                "series": m["series"],
+                "meeting_id": m["meeting_id"],
+                "series_number": m["series_number"],
+                "start_date": m["start_date"],
+                "date_precision": m["date_precision"],
+                "statement_coded": any(r["statement_source_id"] for r in rows),
+                "commitments": len(rows),
+                "kinds": "; ".join(kinds) or None,
+            }
+        )
     return out
 
 

@@ -44,6 +44,7 @@ RANK = {
 ENDS = ("expired", "terminated", "superseded")
 JOINS = ("ratified", "acceded", "succeeded", "became_party")
 LEAVES = ("withdrew", "denounced")
+NOTICES = ("withdrawal_announced", "withdrawal_notified")
 DERIVED_DATES = {
     "agreed_date": "agreed_in_principle",
     "initialled_date": "initialled",
@@ -161,14 +162,14 @@ def _intervals(
             rows.append(current)
             current = None
     if current is not None:
-        notice = [e for e in own if e["event"] == "withdrawal_notified"]
+        notice = [e for e in own if e["event"] in NOTICES]
         if notice and (
             current["start_date"] is None or notice[-1]["date"] >= current["start_date"]
         ):
             current.update(
                 end_date=notice[-1]["date"],
                 end_date_precision=notice[-1]["date_precision"],
-                end_how="withdrawal_notified",
+                end_how="withdrawal_pending",
             )
         elif end is not None:
             current.update(
@@ -229,9 +230,9 @@ def _party_order(own: list[Row]) -> list[tuple[Row, str, str]]:
         kind = event["event"]
         if kind in JOINS:
             member = True
-        elif kind == "withdrawal_notified":
+        elif kind in NOTICES:
             if not member:
-                problems.append((event, "event", "withdrawal notified before becoming a party"))
+                problems.append((event, "event", f"{kind} before becoming a party"))
         elif kind in LEAVES:
             if not member:
                 problems.append((event, "event", f"{kind} before becoming a party"))

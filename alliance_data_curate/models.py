@@ -266,6 +266,8 @@ class AgreementStatus(StrEnum):
         "entered_into_force": "entered into force (the agreement as a whole)",
         "amended": "amended or revised; a process: its plan changed (see note)",
         "extended": "its term was extended",
+        "withdrawal_announced": "the party announced it would withdraw or denounce; no formal "
+        "notice is dated in the data",
         "withdrawal_notified": "the party gave notice of withdrawal or denunciation",
         "withdrew": "the party's withdrawal took effect; it is no longer a party",
         "denounced": "the party's denunciation took effect; it is no longer a party",
@@ -290,6 +292,7 @@ class AgreementEventKind(StrEnum):
     ENTERED_INTO_FORCE = "entered_into_force"
     AMENDED = "amended"
     EXTENDED = "extended"
+    WITHDRAWAL_ANNOUNCED = "withdrawal_announced"
     WITHDRAWAL_NOTIFIED = "withdrawal_notified"
     WITHDREW = "withdrew"
     DENOUNCED = "denounced"
@@ -326,8 +329,8 @@ class MembershipStart(StrEnum):
         "expired": "the agreement expired",
         "terminated": "the agreement was terminated",
         "superseded": "the agreement was replaced by another",
-        "withdrawal_notified": "the party gave notice of withdrawal on end_date; the data does "
-        "not have the day it took effect, so membership after end_date is uncertain",
+        "withdrawal_pending": "the party announced or notified its withdrawal on end_date; the "
+        "data does not have the day it took effect, so membership after end_date is uncertain",
     }
 )
 class MembershipEnd(StrEnum):
@@ -336,7 +339,7 @@ class MembershipEnd(StrEnum):
     EXPIRED = "expired"
     TERMINATED = "terminated"
     SUPERSEDED = "superseded"
-    WITHDRAWAL_NOTIFIED = "withdrawal_notified"
+    WITHDRAWAL_PENDING = "withdrawal_pending"
 
 
 @vocabulary(
@@ -769,14 +772,32 @@ class AgreementMembership(Record):
     start_how: MembershipStart = Field(description="How it became a party")
     end_date: dt.date | None = Field(
         default=None,
-        description="First day no longer a party (or, with end_how withdrawal_notified, the "
-        "day notice was given); null while a party",
+        description="First day no longer a party (or, with end_how withdrawal_pending, the "
+        "day withdrawal was announced or notified); null while a party",
     )
     end_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of end_date"
     )
     end_how: MembershipEnd | None = Field(default=None, description="How it ceased to be a party")
     sequence: int = Field(ge=1, description="1 for the first membership, 2 after a return, ...")
+
+
+class SeriesCoverage(Record):
+    """One meeting of a recurring series and whether its statement is coded (derived)."""
+
+    series: Text = Field(description="The series (meetings.series)")
+    meeting_id: Slug = Field(description="The meeting (FK meetings)")
+    series_number: int | None = Field(default=None, ge=1, description="Number in the series")
+    start_date: dt.date | None = Field(default=None, description="The meeting's first day")
+    date_precision: DatePrecision | None = Field(default=None, description="Its precision")
+    statement_coded: bool = Field(
+        description="At least one commitment of the meeting is coded from a statement"
+    )
+    commitments: int = Field(ge=0, description="Commitments recorded for the meeting")
+    kinds: Text | None = Field(
+        default=None,
+        description="The commitment kinds recorded, sorted and joined by '; ' (null if none)",
+    )
 
 
 class AgreementParty(Record):
@@ -1038,6 +1059,13 @@ TABLES: dict[str, Table] = {
                 _fk("agreement_id", "agreements", "agreement_id"),
                 _fk("statement_source_id", "sources", "source_id"),
             ),
+        ),
+        Table(
+            "series_coverage",
+            SeriesCoverage,
+            ("meeting_id",),
+            (_fk("meeting_id", "meetings", "meeting_id"),),
+            derived=True,
         ),
         Table(
             "evidence",

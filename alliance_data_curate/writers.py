@@ -54,7 +54,34 @@ def to_arrow(table: str, rows: list[dict[str, Any]]):
             columns.append(pa.array(values, type=pa.string()).dictionary_encode())
         else:
             columns.append(pa.array(values, type=field.type))
-    return pa.Table.from_arrays(columns, schema=schema)
+    return pa.Table.from_arrays(columns, schema=with_pandas_integers(schema))
+
+
+def with_pandas_integers(schema: Any) -> Any:
+    """The schema plus pandas metadata reading every integer column as nullable ``Int64``.
+
+    Without it pandas reads a nullable integer column as float with NaN, and readers built on
+    pandas (frictionless among them) then reject the empty cells as non-integers.
+    """
+    import json
+
+    import pyarrow as pa
+
+    columns = [
+        {
+            "name": f.name,
+            "field_name": f.name,
+            "pandas_type": "int64",
+            "numpy_type": "Int64",
+            "metadata": None,
+        }
+        for f in schema
+        if pa.types.is_int64(f.type)
+    ]
+    if not columns:
+        return schema
+    pandas = {"index_columns": [], "column_indexes": [], "columns": columns}
+    return schema.with_metadata({**(schema.metadata or {}), b"pandas": json.dumps(pandas)})
 
 
 def _plain(value: Any) -> Any:
