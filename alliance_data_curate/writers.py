@@ -4,18 +4,56 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .models import TABLES
-from .schemas import arrow_schema
+from .schemas import arrow_schema, fields
 
 
 def sorted_rows(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows in primary-key order: a stable order is what makes builds reproducible."""
     key = TABLES[table].primary_key
     return sorted(rows, key=lambda row: tuple(str(row[k]) for k in key))
+
+
+NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def release_rows(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows as a release writes them: primary-key order, with a few rows moved to the top.
+
+    Readers that guess column types from the first rows (Polars reads 100) take a text
+    column whose first values look like numbers for a number column, and then fail on the
+    first value that is not (``upstream_id``: ``1``, ``10``, ... then ``adams-john``). So for
+    every text column that holds both kinds of values, the first row (in primary-key order)
+    whose value does not look like a number leads the table. Values never change; the order
+    stays deterministic.
+
+    Example
+    -------
+    >>> rows = [{"source_id": "s", "upstream_id": u, "table": "meetings", "record_id": "m",
+    ...          "status": "unique"} for u in ("1", "2", "b")]
+    >>> [r["upstream_id"] for r in release_rows("upstream_records", rows)]
+    ['b', '1', '2']
+    """
+    ordered = sorted_rows(table, rows)
+    text = [f.name for f in fields(table) if f.type == "string" and not f.enum]
+    leading: list[int] = []
+    for name in text:
+        values = [row[name] for row in ordered]
+        numeric = [v is not None and bool(NUMBER.match(str(v))) for v in values]
+        if any(numeric):
+            first = next(
+                (i for i, v in enumerate(values) if v is not None and not numeric[i]), None
+            )
+            if first is not None and first not in leading:
+                leading.append(first)
+    leading.sort()
+    rest = set(leading)
+    return [ordered[i] for i in leading] + [r for i, r in enumerate(ordered) if i not in rest]
 
 
 def _cell(value: Any) -> str:

@@ -34,9 +34,9 @@ def test_release_validates_with_frictionless(mini_release: Path) -> None:
     assert package["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert {r["name"] for r in package["resources"]} == set(TABLES) | {
         f"{t}_parquet" for t in TABLES
-    }
+    } | {"alliance_data_sqlite", "overview"}
     for resource in package["resources"]:
-        if resource["format"] == "csv":
+        if resource["format"] in ("csv", "sqlite", "html"):
             assert resource["hash"] == f"sha256:{sha256(mini_release / resource['path'])}"
             assert resource["bytes"] == (mini_release / resource["path"]).stat().st_size
         else:
