@@ -115,15 +115,15 @@ def _statements(loaded: records.Records) -> Iterator[tuple[str, list[tuple[Any, 
         yield f"INSERT INTO {_quote(name)} VALUES ({marks})", rows
     for name, spec in TABLES.items():
         indexed = sorted({fk.fields for fk in spec.foreign_keys})
-        for columns in indexed:
-            index = _quote(f"idx_{name}_{'_'.join(columns)}")
+        for keyed in indexed:
+            index = _quote(f"idx_{name}_{'_'.join(keyed)}")
             yield (
-                f"CREATE INDEX {index} ON {_quote(name)} ({', '.join(map(_quote, columns))})",
+                f"CREATE INDEX {index} ON {_quote(name)} ({', '.join(map(_quote, keyed))})",
                 None,
             )
     for name, wanted in SEARCHED.items():
-        columns = [c for c in wanted if c in TABLES[name].fields]
-        fts, listed = _quote(f"{name}_fts"), ", ".join(map(_quote, columns))
+        searched = [c for c in wanted if c in TABLES[name].fields]
+        fts, listed = _quote(f"{name}_fts"), ", ".join(map(_quote, searched))
         options = f"content={_quote(name)}, tokenize='unicode61 remove_diacritics 2'"
         yield f"CREATE VIRTUAL TABLE {fts} USING fts5({listed}, {options})", None
         yield (

@@ -23,37 +23,43 @@ NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
 def release_rows(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as a release writes them: primary-key order, with a few rows moved to the top.
+    """Rows in the order a release writes them (CSV, Parquet and SQLite alike).
 
-    Readers that guess column types from the first rows (Polars reads 100) take a text
-    column whose first values look like numbers for a number column, and then fail on the
-    first value that is not (``upstream_id``: ``1``, ``10``, ... then ``adams-john``). So for
-    every text column that holds both kinds of values, the first row (in primary-key order)
-    whose value does not look like a number leads the table. Values never change; the order
-    stays deterministic.
+    The table's sort order, then :func:`text_first`.
+    """
+    return text_first(table, sorted_rows(table, rows))
+
+
+def text_first(table: str, ordered: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``ordered`` with a few rows moved to the top, for readers that guess column types.
+
+    Readers that guess types from the first rows (Polars reads 100) take a text column whose
+    first values look like numbers for a number column, and then fail on the first value
+    that is not (``upstream_id``: ``1``, ``10``, ... then ``adams-john``). So for every text
+    column that holds both kinds of values, the first row whose value does not look like a
+    number leads the table; the other rows keep their order. Values never change.
 
     Example
     -------
     >>> rows = [{"source_id": "s", "upstream_id": u, "table": "meetings", "record_id": "m",
     ...          "status": "unique"} for u in ("1", "2", "b")]
-    >>> [r["upstream_id"] for r in release_rows("upstream_records", rows)]
+    >>> [r["upstream_id"] for r in text_first("upstream_records", rows)]
     ['b', '1', '2']
     """
-    ordered = sorted_rows(table, rows)
     text = [f.name for f in fields(table) if f.type == "string" and not f.enum]
-    leading: list[int] = []
+    leading: set[int] = set()
     for name in text:
-        values = [row[name] for row in ordered]
-        numeric = [v is not None and bool(NUMBER.match(str(v))) for v in values]
+        numeric = [row[name] is not None and bool(NUMBER.match(str(row[name]))) for row in ordered]
         if any(numeric):
             first = next(
-                (i for i, v in enumerate(values) if v is not None and not numeric[i]), None
+                (i for i, row in enumerate(ordered) if row[name] is not None and not numeric[i]),
+                None,
             )
-            if first is not None and first not in leading:
-                leading.append(first)
-    leading.sort()
-    rest = set(leading)
-    return [ordered[i] for i in leading] + [r for i, r in enumerate(ordered) if i not in rest]
+            if first is not None:
+                leading.add(first)
+    return [ordered[i] for i in sorted(leading)] + [
+        row for i, row in enumerate(ordered) if i not in leading
+    ]
 
 
 def _cell(value: Any) -> str:
