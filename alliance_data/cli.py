@@ -1,9 +1,9 @@
 """The ``alliance-data`` command: a thin layer over the library.
 
-Users' commands (``info``, ``versions``, ``download``, ``load``, ``cite``) need only the
-installed package. Curators' commands (``validate``, ``format``, ``build``, ...) come from
-``alliance_data_curate``, which exists only in a checkout of the repository; without it they
-refuse with exit 2 and write nothing.
+Users' commands (``info``, ``versions``, ``download``, ``load``, ``cite``, ``serve``) need
+only the installed package (``serve`` also Datasette, an optional extra). Curators' commands
+(``validate``, ``format``, ``build``, ...) come from ``alliance_data_curate``, which exists
+only in a checkout of the repository; without it they refuse with exit 2 and write nothing.
 
 Exit codes: 0 success; 1 the data or a release is invalid; 2 a usage or input error
 (bad argument, not a checkout, download failed); 3 an unexpected error (a bug: the
@@ -137,6 +137,27 @@ def cmd_in_force(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Browse a release with Datasette on 127.0.0.1 until interrupted."""
+    from .api import release_dir
+    from .fetch import DownloadError
+    from .serve import serve
+
+    try:
+        folder = release_dir(args.version)
+    except DownloadError as exc:
+        raise UsageError(
+            f"release {args.version} is not available offline and could not be fetched: "
+            + " ".join(str(exc).split())
+        ) from None
+
+    def announce(url: str) -> None:
+        print(f"serving alliance_data at {url} (Ctrl-C to stop)", flush=True)
+
+    serve(folder, args.host, args.port, announce)
+    return 0
+
+
 def _user_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "info",
@@ -196,6 +217,18 @@ def _user_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--version", help="release version (default: the shipped one)")
     p.set_defaults(func=cmd_cite)
 
+    p = sub.add_parser(
+        "serve",
+        help="browse a release in the web browser (Datasette)",
+        description="Serve a release's SQLite database with Datasette, with the release's "
+        "descriptions, facets, links and canned queries. Needs: "
+        "pip install 'alliance-data[serve]'.",
+    )
+    p.add_argument("--version", help="release version (default: the shipped one)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8001, help="port (default 8001; 0: any free port)")
+    p.set_defaults(func=cmd_serve)
+
 
 def _curator_commands(sub: argparse._SubParsersAction) -> None:
     """The curators' commands if ``alliance_data_curate`` is importable, else refusing stubs."""
@@ -244,9 +277,10 @@ def _expected_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[Base
 
     usage: list[type[BaseException]] = [UsageError, DownloadError, UntrustedIndex]
     invalid: list[type[BaseException]] = []
+    from . import serve
     from .errors import InvalidArgument
 
-    usage.append(InvalidArgument)
+    usage += [InvalidArgument, serve.ServeError]
     try:
         from alliance_data_curate.cli import EXPECTED
     except ImportError:

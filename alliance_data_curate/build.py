@@ -16,14 +16,35 @@ from typing import Any
 from alliance_data.citation import DESCRIPTION, KEYWORDS, LICENSES, NAME, TITLE
 from alliance_data.fetch import check_version, sha256
 
-from . import codebook, lifecycle, records
+from . import codebook, lifecycle, overview, records, sqlite
 from .checks import validate
 from .models import TABLES
 from .schemas import dumps, table_schema
-from .writers import sorted_rows, write_csv, write_parquet
+from .writers import ordered_rows, sorted_rows, write_csv, write_parquet
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+
+
+# Files that are not tables, described when the folder has them: (path, name, title,
+# description, media type).
+FILE_RESOURCES = (
+    (
+        sqlite.PATH,
+        "alliance_data_sqlite",
+        "All tables (SQLite)",
+        "Every table in one SQLite database: keys, indexes and full-text search "
+        "(`alliance-data serve` browses it with Datasette).",
+        sqlite.MEDIATYPE,
+    ),
+    (
+        overview.PATH,
+        "overview",
+        "Overview",
+        "What this release holds: row counts, origin, coverage, charts, notes, citation.",
+        overview.MEDIATYPE,
+    ),
+)
 
 
 class ReleaseError(ValueError):
@@ -43,7 +64,11 @@ def _sources_meta(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def descriptor(version: str, created: str, folder: Path, sources: list[dict]) -> dict[str, Any]:
-    """The ``datapackage.json`` of a release folder whose data files are written."""
+    """The ``datapackage.json`` of a release folder whose data files are written.
+
+    Every table is a CSV and a Parquet resource; the SQLite database and the overview page
+    are file resources (size and hash checked by Frictionless) when the folder has them.
+    """
     resources = []
     for table in TABLES.values():
         csv_path = folder / "data" / f"{table.name}.csv"
@@ -75,6 +100,9 @@ def descriptor(version: str, created: str, folder: Path, sources: list[dict]) ->
                 "schema": schema_path,
             }
         )
+    for path, name, title, text, mediatype in FILE_RESOURCES:
+        if (folder / path).is_file():
+            resources.append(_file_resource(folder, path, name, title, text, mediatype))
     return {
         "$schema": PACKAGE_PROFILE,
         "name": NAME,
@@ -91,6 +119,23 @@ def descriptor(version: str, created: str, folder: Path, sources: list[dict]) ->
     }
 
 
+def _file_resource(
+    folder: Path, path: str, name: str, title: str, description: str, mediatype: str
+) -> dict[str, Any]:
+    """A resource that is a file, not a table: Frictionless checks its size and hash."""
+    return {
+        "name": name,
+        "title": title,
+        "description": description,
+        "path": path,
+        "type": "file",
+        "format": path.rsplit(".", 1)[-1],
+        "mediatype": mediatype,
+        "bytes": (folder / path).stat().st_size,
+        "hash": f"sha256:{sha256(folder / path)}",
+    }
+
+
 def build(
     outdir: Path | str,
     records_dir: Path | str,
@@ -99,6 +144,7 @@ def build(
     version: str = "0.0.0",
     date: dt.date | None = None,
     text_dirs: list[Path] | None = None,
+    notes: str = "",
 ) -> Path:
     """Build a complete release into ``outdir`` (absent or empty); nothing is left on failure.
 
@@ -112,6 +158,9 @@ def build(
         Written into ``datapackage.json`` and the codebook.
     text_dirs
         Where source texts are looked for, to check quotes.
+    notes
+        The release notes (the CHANGELOG entry, see ``release.notes``), shown on the
+        overview page.
 
     Raises
     ------
@@ -137,7 +186,7 @@ def build(
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
     try:
-        _write(staging, loaded, version, date)
+        _write(staging, loaded, version, date, notes)
         if outdir.exists():
             outdir.rmdir()
         staging.rename(outdir)
@@ -209,13 +258,13 @@ def series_coverage(
     return out
 
 
-def _write(folder: Path, loaded: records.Records, version: str, date: dt.date) -> None:
+def _write(folder: Path, loaded: records.Records, version: str, date: dt.date, notes: str) -> None:
     (folder / "data").mkdir()
     (folder / "schemas").mkdir()
     examples = {}
-    tables = release_rows(loaded, date)
+    tables = {name: ordered_rows(name, rows) for name, rows in release_rows(loaded, date).items()}
     for table in TABLES.values():
-        rows = sorted_rows(table.name, tables[table.name])
+        rows = tables[table.name]
         write_csv(table.name, rows, folder / "data" / f"{table.name}.csv")
         write_parquet(table.name, rows, folder / "data" / f"{table.name}.parquet")
         (folder / "schemas" / f"{table.name}.json").write_text(
@@ -225,6 +274,8 @@ def _write(folder: Path, loaded: records.Records, version: str, date: dt.date) -
             examples[table.name] = rows[0]
     book = codebook.markdown(examples, version)
     (folder / "codebook.md").write_text(book, encoding="utf-8")
+    database = sqlite.write(folder / sqlite.PATH, tables)
+    overview.write(folder / overview.PATH, database, loaded, version, date, notes)
     created = f"{date.isoformat()}T00:00:00Z"
     sources = _sources_meta(sorted_rows("sources", tables["sources"]))
     package = descriptor(version, created, folder, sources)

@@ -116,6 +116,7 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build a complete release from the checkout's records into an empty folder."""
     from .build import build
+    from .release import notes
 
     repo = _repo(args)
     out = build(
@@ -124,6 +125,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         repo.imported,
         version=args.data_version,
         text_dirs=_texts(args, repo),
+        notes=notes(repo.root / "CHANGELOG.md", args.data_version),
     )
     print(f"built {out}")
     return 0

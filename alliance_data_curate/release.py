@@ -30,6 +30,33 @@ from .repo import Checkout
 
 BUMPS = ("patch", "minor", "major")
 UNRELEASED = "## Unreleased"
+DATA_CHANGES = "### Data changes"
+
+
+def notes(changelog: Path, version: str) -> str:
+    """The curators' notes of a version in ``CHANGELOG.md``, as the overview page shows them.
+
+    The notes under the version's heading (without the generated data diff), or, for a
+    version not yet released, the notes under "Unreleased", which ``release`` moves there.
+    So a release and its rebuild show the same notes. Empty if there is no changelog.
+
+    Example
+    -------
+    >>> notes(Path("CHANGELOG.md"), "0.3.0").splitlines()[0]  # doctest: +SKIP
+    'Corrections and additions after an independent audit of the records curated from the seed'
+    """
+    if not changelog.is_file():
+        return ""
+    text = changelog.read_text(encoding="utf-8")
+    heading = re.search(rf"^## {re.escape(version)} — .*$", text, flags=re.M)
+    if heading:
+        body = text[heading.end() :]
+    elif UNRELEASED in text:
+        body = text.split(UNRELEASED, 1)[1]
+    else:
+        return ""
+    body = body.split("\n## ", 1)[0].split(DATA_CHANGES, 1)[0]
+    return body.strip("\n")
 
 
 def bump_kind(old: str, new: str) -> str:
@@ -87,7 +114,15 @@ def release(
     if latest and version_key(version) <= version_key(latest):
         raise ReleaseError(f"version {version} is not newer than the latest release {latest}")
     date = date or dt.date.today()
-    build(target, repo.records, repo.imported, version=version, date=date, text_dirs=text_dirs)
+    build(
+        target,
+        repo.records,
+        repo.imported,
+        version=version,
+        date=date,
+        text_dirs=text_dirs,
+        notes=notes(repo.root / "CHANGELOG.md", version),
+    )
     summary = ["- first release"]
     if latest:
         changes = diff(releases / latest, target)
@@ -177,6 +212,6 @@ def _changelog(path: Path, version: str, date: dt.date, summary: list[str]) -> N
     head, _, rest = text.partition(UNRELEASED)
     notes, sep, older = rest.partition("\n## ")
     entry = f"## {version} — {date.isoformat()}\n\n{notes.strip(chr(10))}\n\n"
-    entry += "### Data changes (`alliance-data diff`)\n\n" + "\n".join(summary) + "\n"
+    entry += f"{DATA_CHANGES} (`alliance-data diff`)\n\n" + "\n".join(summary) + "\n"
     tail = f"\n## {older}" if sep else ""
     path.write_text(f"{head}{UNRELEASED}\n\n{entry}{tail}", encoding="utf-8")

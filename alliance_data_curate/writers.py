@@ -4,18 +4,62 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .models import TABLES
-from .schemas import arrow_schema
+from .schemas import arrow_schema, fields
 
 
 def sorted_rows(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows in primary-key order: a stable order is what makes builds reproducible."""
     key = TABLES[table].primary_key
     return sorted(rows, key=lambda row: tuple(str(row[k]) for k in key))
+
+
+NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def ordered_rows(table: str, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows in the order a release writes them (CSV, Parquet and SQLite alike).
+
+    The table's sort order, then :func:`text_first`.
+    """
+    return text_first(table, sorted_rows(table, rows))
+
+
+def text_first(table: str, ordered: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``ordered`` with a few rows moved to the top, for readers that guess column types.
+
+    Readers that guess types from the first rows (Polars reads 100) take a text column whose
+    first values look like numbers for a number column, and then fail on the first value
+    that is not (``upstream_id``: ``1``, ``10``, ... then ``adams-john``). So for every text
+    column that holds both kinds of values, the first row whose value does not look like a
+    number leads the table; the other rows keep their order. Values never change.
+
+    Example
+    -------
+    >>> rows = [{"source_id": "s", "upstream_id": u, "table": "meetings", "record_id": "m",
+    ...          "status": "unique"} for u in ("1", "2", "b")]
+    >>> [r["upstream_id"] for r in text_first("upstream_records", rows)]
+    ['b', '1', '2']
+    """
+    text = [f.name for f in fields(table) if f.type == "string" and not f.enum]
+    leading: set[int] = set()
+    for name in text:
+        numeric = [row[name] is not None and bool(NUMBER.match(str(row[name]))) for row in ordered]
+        if any(numeric):
+            first = next(
+                (i for i, row in enumerate(ordered) if row[name] is not None and not numeric[i]),
+                None,
+            )
+            if first is not None:
+                leading.add(first)
+    return [ordered[i] for i in sorted(leading)] + [
+        row for i, row in enumerate(ordered) if i not in leading
+    ]
 
 
 def _cell(value: Any) -> str:

@@ -301,6 +301,10 @@ def gen_agreement_events(s: Sizes) -> Rows:
     ]
 
 
+def gen_series_coverage(s: Sizes) -> Rows:
+    return []  # synthetic meetings belong to no series
+
+
 def gen_agreement_memberships(s: Sizes) -> Rows:
     return [
         {

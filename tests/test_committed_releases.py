@@ -19,8 +19,9 @@ import alliance_data
 from alliance_data import citation
 from alliance_data import fetch as index
 from alliance_data.fetch import file_inventory
-from alliance_data_curate import records
+from alliance_data_curate import records, sqlite
 from alliance_data_curate.build import build
+from alliance_data_curate.release import notes
 from conftest import ROOT, SEEDS
 
 RELEASES = ROOT / "releases"
@@ -64,6 +65,7 @@ def test_latest_release_rebuilds_from_the_records(tmp_path: Path) -> None:
         version=LATEST.version,
         date=date,
         text_dirs=[SEEDS],
+        notes=notes(ROOT / "CHANGELOG.md", LATEST.version),
     )
     committed = RELEASES / LATEST.version
     rebuilt = file_inventory(again)
@@ -71,11 +73,23 @@ def test_latest_release_rebuilds_from_the_records(tmp_path: Path) -> None:
     for path, meta in LATEST.files.items():
         if path.endswith(".parquet"):
             assert pq.read_table(committed / path).equals(pq.read_table(again / path)), path
+        elif path.endswith(".sqlite"):  # bytes depend on the SQLite library's version
+            assert sqlite.content(committed / path) == sqlite.content(again / path), path
+        elif path == "datapackage.json":  # which lists the database's hash and size
+            assert _without_sqlite_hash(committed / path) == _without_sqlite_hash(again / path)
         else:
             assert rebuilt[path] == meta, (
                 f"{path} differs from releases/{LATEST.version}: the records changed since the "
                 "last release; run `alliance-data release NEW_VERSION`"
             )
+
+
+def _without_sqlite_hash(path: Path) -> dict:
+    package = json.loads(path.read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        if resource.get("format") == "sqlite":
+            del resource["hash"], resource["bytes"]
+    return package
 
 
 def test_citation_file_matches_the_latest_release() -> None:
