@@ -37,16 +37,21 @@ def test_release_validates_with_frictionless(mini_release: Path) -> None:
     }
     for resource in package["resources"]:
         if resource["format"] == "csv":
+            assert resource["path"] == f"csv/{resource['name']}.csv"
             assert resource["hash"] == f"sha256:{sha256(mini_release / resource['path'])}"
             assert resource["bytes"] == (mini_release / resource["path"]).stat().st_size
         else:
+            table = resource["name"].removesuffix("_parquet")
+            assert resource["path"] == [f"parquet/{table}/part-0000.parquet"]
             assert resource["mediatype"] == "application/vnd.apache.parquet"
+            assert resource["x-sha256"] == {p: sha256(mini_release / p) for p in resource["path"]}
+            assert "hash" not in resource and "bytes" not in resource
     assert [lic["name"] for lic in package["licenses"]] == ["CC-BY-4.0", "MIT"]
 
 
 def test_frictionless_catches_tampering_and_broken_keys(mini_release: Path, tmp_path: Path) -> None:
     copy = shutil.copytree(mini_release, tmp_path / "copy")
-    path = copy / "data" / "meetings.csv"
+    path = copy / "csv" / "meetings.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",JPN,", ",XXX,"), encoding="utf-8")
     types = [row[0] for row in _validate(copy).flatten(["type"])]
     assert "foreign-key" in types
@@ -56,9 +61,9 @@ def test_frictionless_catches_tampering_and_broken_keys(mini_release: Path, tmp_
 def test_csv_and_parquet_hold_the_same_rows(mini_release: Path) -> None:
     for table in TABLES:
         from_csv = pd.read_csv(
-            mini_release / "data" / f"{table}.csv", dtype=str, keep_default_na=False
+            mini_release / "csv" / f"{table}.csv", dtype=str, keep_default_na=False
         )
-        arrow = pq.read_table(mini_release / "data" / f"{table}.parquet")
+        arrow = pq.read_table(mini_release / "parquet" / table / "part-0000.parquet")
         from_parquet = arrow.to_pandas().astype(object)
         assert list(from_csv.columns) == list(TABLES[table].fields) == arrow.column_names
         assert len(from_csv) == len(from_parquet)
@@ -75,25 +80,24 @@ def test_csv_and_parquet_hold_the_same_rows(mini_release: Path) -> None:
 
 
 def test_parquet_types_follow_the_schema(mini_release: Path) -> None:
-    schema = pq.read_schema(mini_release / "data" / "meetings.parquet")
+    meetings = mini_release / "parquet" / "meetings" / "part-0000.parquet"
+    schema = pq.read_schema(meetings)
     assert str(schema.field("start_date").type) == "date32[day]"
     assert str(schema.field("kind").type).startswith("dictionary<values=string")
-    assert (
-        str(pq.read_schema(mini_release / "data" / "parties.parquet").field("cow_code").type)
-        == "int64"
-    )
-    metadata = pq.read_metadata(mini_release / "data" / "meetings.parquet")
-    assert metadata.row_group(0).column(0).compression == "ZSTD"
+    parties = pq.read_schema(mini_release / "parquet" / "parties" / "part-0000.parquet")
+    assert str(parties.field("cow_code").type) == "int64"
+    column = pq.read_metadata(meetings).row_group(0).column(0)
+    assert column.compression == "ZSTD"
+    assert column.is_stats_set and column.statistics.has_min_max
+    assert column.has_offset_index and column.has_column_index  # the page index
 
 
-def test_parquet_opens_in_duckdb_and_polars(mini_release: Path) -> None:
-    duckdb = pytest.importorskip("duckdb")
-    polars = pytest.importorskip("polars")
-    for table in TABLES:
-        path = mini_release / "data" / f"{table}.parquet"
-        expected = pq.read_metadata(path).num_rows
-        ((count,),) = duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()
-        assert count == expected == polars.read_parquet(path).height
+def test_spark_ddl_follows_the_table_schemas(mini_release: Path) -> None:
+    ddl = (mini_release / "schemas" / "parties.spark.ddl").read_text(encoding="utf-8")
+    assert ddl.startswith("`party_id` STRING, `name` STRING, ") and ddl.endswith("\n")
+    assert "`cow_code` BIGINT" in ddl
+    meetings = (mini_release / "schemas" / "meetings.spark.ddl").read_text(encoding="utf-8")
+    assert "`start_date` DATE, `end_date` DATE" in meetings
 
 
 def test_build_is_reproducible(mini_release: Path, tmp_path: Path) -> None:
@@ -134,7 +138,7 @@ def test_failure_while_writing_leaves_nothing(
     def explode(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(rel, "write_parquet", explode)
+    monkeypatch.setattr(rel, "write_parts", explode)
     with pytest.raises(OSError, match="disk full"):
         build(tmp_path / "0.2.0", RECORDS_MIN, text_dirs=[TEXTS])
     assert list(tmp_path.iterdir()) == []
@@ -215,8 +219,8 @@ def test_codebook_documents_every_field(mini_release: Path) -> None:
 
 
 def test_csv_is_rfc4180(mini_release: Path) -> None:
-    raw = (mini_release / "data" / "commitments.csv").read_bytes()
+    raw = (mini_release / "csv" / "commitments.csv").read_bytes()
     assert raw.count(b"\r\n") == 2 and raw.decode("utf-8")
-    with (mini_release / "data" / "commitments.csv").open(newline="", encoding="utf-8") as handle:
+    with (mini_release / "csv" / "commitments.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[1][TABLES["commitments"].fields.index("date")] == "2021-03-16"
