@@ -90,7 +90,8 @@ def read(folder: Path, table: str, fmt: str, report: Report) -> Loaded:
         found = pa.concat_tables([pq.read_table(p) for p in paths])
     else:
         found = pa.concat_tables([_read_csv(p, table) for p in paths])
-    path = paths[0] if len(paths) == 1 else paths[0].parent
+    # parts in parquet/<table>/ are one table: name the folder (rows count across the parts)
+    path = paths[0].parent if paths[0].parent.name == table else paths[0]
     loaded = Loaded(table, str(path), found)
     loaded.typed = _conform(loaded, found, report)
     return loaded
