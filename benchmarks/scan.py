@@ -6,9 +6,10 @@ with min/max statistics and a page index) and on the old single-file layout
 (``data/meetings.parquet`` as releases 0.1.0-0.3.0 wrote it: primary-key order, pyarrow's
 default row groups). Row groups read vs skipped are counted from the files' footers: a row
 group whose ``start_date`` range misses the year is one that any of the three skips. Times are
-the median of ``--runs`` runs after one warm-up, session start-up excluded.
+the median of ``--runs`` runs after ``--warmups`` warm-ups, every query and layout interleaved,
+session start-up excluded.
 
-    python benchmarks/scan.py [--meetings 754700] [--year 2010] [--runs 3]
+    python benchmarks/scan.py [--meetings 754700] [--year 2010] [--runs 7] [--warmups 5]
 
 Writes ``benchmarks/scan_results.json`` and the "Scanning at 100x" section of RESULTS.md
 (the rest of that file is kept). Generated data is cached in ``benchmarks/.data/``. Not part
@@ -144,18 +145,27 @@ def spark_query(
     return run
 
 
-def timed(run: Callable[[], Result], runs: int) -> tuple[float, Result]:
-    result = run()  # warm-up (and the answer)
-    times = []
+def timed(queries: dict[tuple[str, str], Callable[[], Result]], runs: int, warmups: int):
+    """Median seconds and the answer of each query; warm-ups first, then runs interleaved.
+
+    Interleaving matters for Spark: its JIT keeps warming up over the first queries, so
+    timing one layout after the other would favour the second.
+    """
+    answers = {key: query() for key, query in queries.items()}
+    for _ in range(warmups - 1):
+        for query in queries.values():
+            query()
+    times: dict[tuple[str, str], list[float]] = {key: [] for key in queries}
     for _ in range(runs):
-        started = time.perf_counter()
-        again = run()
-        times.append(time.perf_counter() - started)
-        assert again == result
-    return statistics.median(times), result
+        for key, query in queries.items():
+            started = time.perf_counter()
+            again = query()
+            times[key].append(time.perf_counter() - started)
+            assert again == answers[key], key
+    return {key: statistics.median(t) for key, t in times.items()}, answers
 
 
-def measure(meetings: int, year: int, runs: int) -> dict[str, Any]:
+def measure(meetings: int, year: int, runs: int, warmups: int) -> dict[str, Any]:
     release = new_layout(meetings)
     layouts = {
         "release (parquet/meetings/)": release_files(release, "meetings", "parquet"),
@@ -163,31 +173,32 @@ def measure(meetings: int, year: int, runs: int) -> dict[str, Any]:
     }
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     spark = spark_session()
-    out: dict[str, Any] = {"layouts": {}, "answers_agree": True}
-    answers = set()
+    queries = {}
+    for engine in ("DuckDB", "Polars", "Spark local[2]"):
+        for label, files in layouts.items():
+            if engine == "DuckDB":
+                queries[engine, label] = duckdb_query(files, start, end)
+            elif engine == "Polars":
+                queries[engine, label] = polars_query(files, start, end)
+            else:
+                queries[engine, label] = spark_query(spark, files, start, end)
+    seconds, answers = timed(queries, runs, warmups)
+    spark.stop()
+    out: dict[str, Any] = {"layouts": {}}
     for label, files in layouts.items():
-        entry: dict[str, Any] = {
+        out["layouts"][label] = {
             "files": len(files),
             "bytes": sum(p.stat().st_size for p in files),
             "row_groups": row_groups(files, start, end),
-            "seconds": {},
+            "seconds": {e: t for (e, lab), t in seconds.items() if lab == label},
+            "answer": [list(r) for r in answers["DuckDB", label]],
         }
-        for engine, query in (
-            ("DuckDB", duckdb_query(files, start, end)),
-            ("Polars", polars_query(files, start, end)),
-            ("Spark local[2]", spark_query(spark, files, start, end)),
-        ):
-            seconds, result = timed(query, runs)
-            entry["seconds"][engine] = seconds
-            answers.add(tuple(result))
-            print(f"{label:42} {engine:15} {seconds:7.3f} s", flush=True)
-        entry["answer"] = [list(r) for r in result]
-        out["layouts"][label] = entry
-    spark.stop()
-    out["answers_agree"] = len(answers) == 1
+    for (engine, label), t in seconds.items():
+        print(f"{label:42} {engine:15} {t:7.3f} s", flush=True)
+    out["answers_agree"] = len({tuple(a) for a in answers.values()}) == 1
     rows = pq.read_metadata(layouts["old single file (data/meetings.parquet)"][0]).num_rows
     out.update(meetings=rows, shipped_meetings=SHIPPED_MEETINGS, year=year, runs=runs)
-    out["machine"] = _machine()
+    out.update(warmups=warmups, machine=_machine())
     return out
 
 
@@ -210,9 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meetings", type=int, default=100 * SHIPPED_MEETINGS)
     parser.add_argument("--year", type=int, default=2010)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--warmups", type=int, default=5)
     args = parser.parse_args(argv)
-    results = measure(args.meetings, args.year, args.runs)
+    results = measure(args.meetings, args.year, args.runs, args.warmups)
     (HERE / "scan_results.json").write_text(json.dumps(results, indent=1) + "\n", "utf-8")
     report.splice_scan(HERE / "RESULTS.md", results)
     print(f"wrote {HERE / 'scan_results.json'} and the scan section of {HERE / 'RESULTS.md'}")

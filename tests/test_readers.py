@@ -22,6 +22,7 @@ from frictionless import Package
 
 import alliance_data
 from alliance_data import api
+from alliance_data.cli import main
 from alliance_data.layout import release_files
 from alliance_data_curate import writers
 from alliance_data_curate.columnar import validate_release
@@ -97,11 +98,14 @@ def test_rows_are_in_release_order_in_csv_and_parquet(release: Path) -> None:
         assert ids == parquet.column(order[-1]).to_pylist(), table
 
 
-def test_multi_part_release_loads_and_validates(release: Path, monkeypatch) -> None:
+def test_multi_part_release_loads_and_validates(release: Path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(api, "shipped_dir", lambda: release)
     for table in TABLES:
         frame = alliance_data.load(table)
         assert _rows(frame.to_dict("records"), table) == _expected(release, table), table
+    assert main(["info"]) == 0
+    evidence = len(_expected(release, "evidence"))
+    assert f"evidence{evidence:>22} rows" in capsys.readouterr().out
     for fmt in ("parquet", "csv"):
         report = validate_release(release, fmt)
         assert not report.problems, report.problems[:3]
@@ -140,8 +144,10 @@ def _duckdb_columns(release: Path, table: str) -> str:
 def test_polars_reads_each_table_folder(release: Path) -> None:
     pl = pytest.importorskip("polars")
     for table in TABLES:
-        frame = pl.read_parquet(release / "parquet" / table)
+        frame = pl.scan_parquet(f"{release}/parquet/{table}/*.parquet").collect()
         assert _rows(frame.to_dicts(), table) == _expected(release, table), table
+        eager = pl.read_parquet(release / "parquet" / table)  # the folder itself
+        assert _rows(eager.to_dicts(), table) == _expected(release, table), table
 
 
 def test_dask_reads_each_table_folder(release: Path) -> None:
