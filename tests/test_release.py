@@ -212,6 +212,9 @@ def test_codebook_documents_every_field(mini_release: Path) -> None:
         assert f"## `{table.name}`" in book
         for name in table.fields:
             assert f"| `{name}` |" in book
+    assert "Row order: `start_date, meeting_id`." in book
+    assert "Row order: `table, record_id, evidence_id`." in book
+    assert "Row order: `party_id`." in book
     assert (
         "- `ministerial_2plus2`: a joint meeting of two countries' foreign and defence ministers"
         in book
