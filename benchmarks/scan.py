@@ -9,7 +9,7 @@ group whose ``start_date`` range misses the year is one that any of the three sk
 the median of ``--runs`` runs after ``--warmups`` warm-ups, every query and layout interleaved,
 session start-up excluded.
 
-    python benchmarks/scan.py [--meetings 754700] [--year 2010] [--runs 7] [--warmups 5]
+    python benchmarks/scan.py [--meetings 754700] [--year 2010] [--runs 15] [--warmups 5]
 
 Writes ``benchmarks/scan_results.json`` and the "Scanning at 100x" section of RESULTS.md
 (the rest of that file is kept). Generated data is cached in ``benchmarks/.data/``. Not part
@@ -149,7 +149,8 @@ def timed(queries: dict[tuple[str, str], Callable[[], Result]], runs: int, warmu
     """Median seconds and the answer of each query; warm-ups first, then runs interleaved.
 
     Interleaving matters for Spark: its JIT keeps warming up over the first queries, so
-    timing one layout after the other would favour the second.
+    timing one layout after the other would favour the second. Engines run one at a time
+    (Spark's JVM is not even started while DuckDB and Polars are timed).
     """
     answers = {key: query() for key, query in queries.items()}
     for _ in range(warmups - 1):
@@ -172,18 +173,22 @@ def measure(meetings: int, year: int, runs: int, warmups: int) -> dict[str, Any]
         "old single file (data/meetings.parquet)": [old_layout(release)],
     }
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    spark = spark_session()
-    queries = {}
-    for engine in ("DuckDB", "Polars", "Spark local[2]"):
+    seconds, answers = {}, {}
+    for engine in ("DuckDB", "Polars", "Spark local[2]"):  # one engine at a time, layouts mixed
+        spark = spark_session() if engine.startswith("Spark") else None
+        queries = {}
         for label, files in layouts.items():
-            if engine == "DuckDB":
-                queries[engine, label] = duckdb_query(files, start, end)
-            elif engine == "Polars":
-                queries[engine, label] = polars_query(files, start, end)
-            else:
+            if spark is not None:
                 queries[engine, label] = spark_query(spark, files, start, end)
-    seconds, answers = timed(queries, runs, warmups)
-    spark.stop()
+            elif engine == "DuckDB":
+                queries[engine, label] = duckdb_query(files, start, end)
+            else:
+                queries[engine, label] = polars_query(files, start, end)
+        times, results = timed(queries, runs, warmups)
+        seconds.update(times)
+        answers.update(results)
+        if spark is not None:
+            spark.stop()
     out: dict[str, Any] = {"layouts": {}}
     for label, files in layouts.items():
         out["layouts"][label] = {
@@ -221,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meetings", type=int, default=100 * SHIPPED_MEETINGS)
     parser.add_argument("--year", type=int, default=2010)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--warmups", type=int, default=5)
     args = parser.parse_args(argv)
     results = measure(args.meetings, args.year, args.runs, args.warmups)
