@@ -272,6 +272,7 @@ def scan_lines(scan: dict) -> list[str]:
         "",
         f"Speed-up of the release layout over the old single file: {ratios}. Every engine and "
         f"layout gave {agree} answer ({answer}).",
+        *(f"\n- {note}" if i == 0 else f"- {note}" for i, note in enumerate(scan.get("notes", []))),
         SCAN_END,
     ]
     return lines
