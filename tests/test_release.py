@@ -227,3 +227,45 @@ def test_csv_is_rfc4180(mini_release: Path) -> None:
     with (mini_release / "csv" / "commitments.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[1][TABLES["commitments"].fields.index("date")] == "2021-03-16"
+
+
+def _old_layout(release: Path, target: Path) -> Path:
+    """``release`` laid out as 0.1.0-0.3.0 were: data/<table>.csv and data/<table>.parquet."""
+    (target / "data").mkdir(parents=True)
+    shutil.copytree(release / "schemas", target / "schemas")
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        (source,) = resource["path"] if resource["format"] == "parquet" else [resource["path"]]
+        table = resource["name"].removesuffix("_parquet")
+        resource["path"] = f"data/{table}.{resource['format']}"
+        resource.pop("x-sha256", None)
+        shutil.copy(release / source, target / resource["path"])
+    (target / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    return target
+
+
+def test_tools_read_the_old_layout_too(
+    mini_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from alliance_data import api
+    from alliance_data.cli import main
+    from alliance_data.layout import release_files
+    from alliance_data_curate.columnar import validate_release
+
+    old = _old_layout(mini_release, tmp_path / "old")
+    assert release_files(old, "meetings", "parquet") == [old / "data" / "meetings.parquet"]
+    assert release_files(old, "meetings", "csv") == [old / "data" / "meetings.csv"]
+    assert _validate(old).valid
+    assert diff(old, mini_release).summary() == ["- no changes to the data"]
+    for fmt in ("parquet", "csv"):
+        assert not validate_release(old, fmt).problems
+    monkeypatch.setattr(api, "shipped_dir", lambda: mini_release)
+    new_frames = {t: api.load(t) for t in TABLES}
+    assert main(["info"]) == 0
+    new_info = capsys.readouterr().out
+    monkeypatch.setattr(api, "shipped_dir", lambda: old)
+    for table, frame in new_frames.items():
+        assert api.load(table).equals(frame), table
+    assert main(["info"]) == 0
+    assert capsys.readouterr().out == new_info
+    assert "meetings" in new_info
