@@ -175,7 +175,10 @@ def load(table: str, version: str | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Rows in primary-key order. Dates are ``datetime64`` (the first day of their period;
+        Rows in the release's order: from 0.4.0 on, sorted by the column users filter on
+        (meetings by ``start_date``, evidence by ``table`` and ``record_id``, positions by
+        ``start_date``; ties and other tables by primary key; see the codebook), earlier
+        releases in primary-key order. Dates are ``datetime64`` (the first day of their period;
         see the ``*_precision`` columns), vocabularies categorical, nullable integers
         ``Int64``, text strings.
 
@@ -206,9 +209,9 @@ def load(table: str, version: str | None = None) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    resource = next(r for r in _descriptor(folder)["resources"] if r["name"] == f"{table}_parquet")
-    paths = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
-    arrow = pa.concat_tables([pq.read_table(folder / p) for p in paths])
+    from .layout import release_files
+
+    arrow = pa.concat_tables([pq.read_table(p) for p in release_files(folder, table, "parquet")])
     mapping = {pa.int64(): pd.Int64Dtype()}
     return arrow.to_pandas(types_mapper=mapping.get, date_as_object=False)
 

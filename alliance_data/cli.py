@@ -44,12 +44,13 @@ def cmd_info(args: argparse.Namespace) -> int:
     import pyarrow.parquet as pq
 
     from .api import shipped_dir, tables
+    from .layout import release_files
 
     folder = shipped_dir()
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     print(f"alliance_data {package['version']}")
     for name in tables():
-        rows = pq.read_metadata(folder / "data" / f"{name}.parquet").num_rows
+        rows = sum(pq.read_metadata(p).num_rows for p in release_files(folder, name, "parquet"))
         print(f"{name:<22}{rows:>8} rows")
     return 0
 

@@ -13,14 +13,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from alliance_data import layout
 from alliance_data.citation import DESCRIPTION, KEYWORDS, LICENSES, NAME, TITLE
 from alliance_data.fetch import check_version, sha256
 
 from . import codebook, lifecycle, overview, records, sqlite
 from .checks import validate
 from .models import TABLES
-from .schemas import dumps, table_schema
-from .writers import ordered_rows, sorted_rows, write_csv, write_parquet
+from .schemas import dumps, spark_ddl, table_schema
+from .writers import ordered_rows, sorted_rows, to_arrow, write_csv, write_parts
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
@@ -68,23 +69,30 @@ def descriptor(version: str, created: str, folder: Path, sources: list[dict]) ->
 
     Every table is a CSV and a Parquet resource; the SQLite database and the overview page
     are file resources (size and hash checked by Frictionless) when the folder has them.
+    CSV resources carry ``bytes`` and ``hash``, which frictionless checks. Parquet resources
+    list their parts in ``path`` and each part's sha256 in ``x-sha256``: frictionless 5 accepts
+    a ``hash`` on a Parquet resource but never checks it (a wrong one passes), and one hash
+    cannot describe several parts; a declared ``bytes`` fails there. The release index holds
+    every file's sha256 too, and ``alliance_data`` checks those on download.
     """
     resources = []
     for table in TABLES.values():
-        csv_path = folder / "data" / f"{table.name}.csv"
+        csv_path = layout.csv_path(table.name)
         schema_path = f"schemas/{table.name}.json"
+        parts = sorted((folder / layout.parquet_dir(table.name)).glob("part-*.parquet"))
+        part_paths = [p.relative_to(folder).as_posix() for p in parts]
         resources.append(
             {
                 "name": table.name,
                 "title": table.name,
                 "description": table.description,
-                "path": f"data/{table.name}.csv",
+                "path": csv_path,
                 "type": "table",
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "bytes": csv_path.stat().st_size,
-                "hash": f"sha256:{sha256(csv_path)}",
+                "bytes": (folder / csv_path).stat().st_size,
+                "hash": f"sha256:{sha256(folder / csv_path)}",
                 "schema": schema_path,
             }
         )
@@ -92,12 +100,13 @@ def descriptor(version: str, created: str, folder: Path, sources: list[dict]) ->
             {
                 "name": f"{table.name}_parquet",
                 "title": f"{table.name} (Parquet)",
-                "description": f"The same rows as {table.name}, as Parquet.",
-                "path": f"data/{table.name}.parquet",
+                "description": f"The same rows as {table.name}, in the same order, as Parquet.",
+                "path": part_paths,
                 "type": "table",
                 "format": "parquet",
                 "mediatype": PARQUET_MEDIATYPE,
                 "schema": schema_path,
+                "x-sha256": {p: sha256(folder / p) for p in part_paths},
             }
         )
     for path, name, title, text, mediatype in FILE_RESOURCES:
@@ -259,17 +268,11 @@ def series_coverage(
 
 
 def _write(folder: Path, loaded: records.Records, version: str, date: dt.date, notes: str) -> None:
-    (folder / "data").mkdir()
-    (folder / "schemas").mkdir()
     examples = {}
     tables = {name: ordered_rows(name, rows) for name, rows in release_rows(loaded, date).items()}
     for table in TABLES.values():
         rows = tables[table.name]
-        write_csv(table.name, rows, folder / "data" / f"{table.name}.csv")
-        write_parquet(table.name, rows, folder / "data" / f"{table.name}.parquet")
-        (folder / "schemas" / f"{table.name}.json").write_text(
-            dumps(table_schema(table)), encoding="utf-8"
-        )
+        write_tables(folder, table.name, rows)
         if rows:
             examples[table.name] = rows[0]
     book = codebook.markdown(examples, version)
@@ -280,3 +283,46 @@ def _write(folder: Path, loaded: records.Records, version: str, date: dt.date, n
     sources = _sources_meta(sorted_rows("sources", tables["sources"]))
     package = descriptor(version, created, folder, sources)
     (folder / "datapackage.json").write_text(dumps(package), encoding="utf-8")
+
+
+def write_tables(
+    folder: Path,
+    table: str,
+    rows: list[dict[str, Any]],
+    *,
+    parquet_rows: list[dict[str, Any]] | None = None,
+    nullable: bool = False,
+) -> None:
+    """One table's CSV, Parquet parts, Table Schema and Spark DDL in a release folder.
+
+    Parameters
+    ----------
+    folder
+        The release folder.
+    table
+        The table name.
+    rows
+        The rows, in release order (``writers.ordered_rows``).
+    parquet_rows
+        Other rows for Parquet (the benchmarks plant CSV-only defects); default ``rows``.
+    nullable
+        Write every Parquet column as nullable (the benchmarks plant nulls in required ones).
+
+    Example
+    -------
+    >>> write_tables(Path("/tmp/rel"), "parties", rows)  # doctest: +SKIP
+    """
+    import pyarrow as pa
+
+    csv_path = folder / layout.csv_path(table)
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(table, rows, csv_path)
+    arrow = to_arrow(table, rows if parquet_rows is None else parquet_rows)
+    if nullable:
+        schema = arrow.schema
+        arrow = arrow.cast(pa.schema([f.with_nullable(True) for f in schema], schema.metadata))
+    write_parts(arrow, folder / layout.parquet_dir(table))
+    (folder / "schemas").mkdir(exist_ok=True)
+    schema = table_schema(TABLES[table])
+    (folder / "schemas" / f"{table}.json").write_text(dumps(schema), encoding="utf-8")
+    (folder / "schemas" / f"{table}.spark.ddl").write_text(spark_ddl(schema) + "\n", "utf-8")

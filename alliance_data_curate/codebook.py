@@ -7,6 +7,7 @@ from typing import Any
 from . import models
 from .models import TABLES
 from .schemas import FieldSpec, fields
+from .writers import release_order
 
 
 def _constraints(spec: FieldSpec) -> str:
@@ -53,12 +54,18 @@ def markdown(examples: dict[str, dict[str, Any]] | None = None, version: str = "
     lines = [f"# alliance_data codebook{f' — version {version}' if version else ''}", ""]
     lines += [
         "Generated from the package's pydantic models; do not edit by hand.",
-        "Each table is published as `data/<table>.csv` and `data/<table>.parquet`.",
+        "Each table is published as `csv/<table>.csv` (UTF-8, RFC 4180: quotes doubled, CRLF "
+        "line ends, empty = null) and as the Parquet parts in `parquet/<table>/` "
+        "(`part-0000.parquet`, ...; read the folder). Both hold the same rows in the same "
+        "order, given under each table: the column users filter on first, then the primary "
+        "key; empty values sort last. `schemas/<table>.json` is the Table Schema, "
+        "`schemas/<table>.spark.ddl` the same columns as a Spark DDL string.",
         "",
     ]
     for table in TABLES.values():
         lines += [f"## `{table.name}`", "", table.description, ""]
         lines.append(f"Primary key: `{', '.join(table.primary_key)}`.")
+        lines.append(f"Row order: `{', '.join(release_order(table.name))}`.")
         for fk in table.foreign_keys:
             lines.append(f"Foreign key: `{fk.fields[0]}` → `{fk.ref_table}.{fk.ref_fields[0]}`.")
         lines += ["", "| field | type | constraints | meaning | example |", "|---|---|---|---|---|"]

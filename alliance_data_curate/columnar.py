@@ -26,6 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import AfterValidator
 
+from alliance_data.layout import release_files
+
 from . import messages, models
 from .checks import EVIDENCE_REQUIRED, name_key
 from .models import TABLES
@@ -81,13 +83,15 @@ class Loaded:
 
 def read(folder: Path, table: str, fmt: str, report: Report) -> Loaded:
     """Read one table as Arrow, with the model's columns, whatever the file holds."""
-    path = folder / "data" / f"{table}.{fmt}"
+    paths = release_files(folder, table, fmt)
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        found = pq.read_table(path)
+        found = pa.concat_tables([pq.read_table(p) for p in paths])
     else:
-        found = _read_csv(path, table)
+        found = pa.concat_tables([_read_csv(p, table) for p in paths])
+    # parts in parquet/<table>/ are one table: name the folder (rows count across the parts)
+    path = paths[0].parent if paths[0].parent.name == table else paths[0]
     loaded = Loaded(table, str(path), found)
     loaded.typed = _conform(loaded, found, report)
     return loaded
@@ -723,8 +727,8 @@ def validate_release(folder: Path | str, fmt: str = "parquet") -> Report:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
     folder = Path(folder)
-    if not (folder / "data").is_dir():
-        raise ValueError(f"{folder} is not a release folder (no data/ inside)")
+    if not (folder / "datapackage.json").is_file():
+        raise ValueError(f"{folder} is not a release folder (no datapackage.json inside)")
     started = time.perf_counter()
     report = Report()
     tables = {name: read(folder, name, fmt, report) for name in TABLES}

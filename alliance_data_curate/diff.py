@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from alliance_data.layout import release_files
+
 
 @dataclass
 class TableDiff:
@@ -68,7 +70,8 @@ def _read(release: Path, resource: dict) -> tuple[list[str], dict[str, dict[str,
     if isinstance(schema, str):
         schema = json.loads((release / schema).read_text(encoding="utf-8"))
     key = schema["primaryKey"]
-    with (release / resource["path"]).open(encoding="utf-8", newline="") as handle:
+    (path,) = release_files(release, resource["name"], "csv")
+    with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         rows = {"/".join(row[k] for k in key): row for row in reader}
         return list(reader.fieldnames or []), rows

@@ -21,6 +21,7 @@ from alliance_data.fetch import (
     save_index,
     version_key,
 )
+from alliance_data.layout import release_files
 
 from . import records
 from .build import ReleaseError, build
@@ -192,7 +193,8 @@ def _readme_counts(readme: Path, release_dir: Path, repo: Checkout) -> None:
     origin = ["| table | curated | imported (`imported/<source>/`) |", "|---|---:|---:|"]
     loaded = records.read(repo.records, repo.imported)
     for table in TABLES:
-        rows = pq.read_metadata(release_dir / "data" / f"{table}.parquet").num_rows
+        parts = release_files(release_dir, table, "parquet")
+        rows = sum(pq.read_metadata(p).num_rows for p in parts)
         totals.append(f"| `{table}` | {rows} |")
         top = sum(1 for r in loaded.rows[table] if r.file.endswith(".yaml"))
         origin.append(f"| `{table}` | {top} | {len(loaded.rows[table]) - top} |")

@@ -140,6 +140,30 @@ def arrow_schema(table_name: str) -> pa.Schema:
     return pa.schema(columns, metadata={"table": table_name})
 
 
+SPARK_TYPES = {
+    "string": "STRING",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "date": "DATE",
+    "boolean": "BOOLEAN",
+}
+
+
+def spark_ddl(schema: dict[str, Any]) -> str:
+    """A Table Schema as a Spark DDL string, for ``spark.read.schema(...)`` on CSV or Parquet.
+
+    Integers are ``BIGINT`` (the Parquet files hold int64), dates ``DATE``, everything else as
+    its Table Schema type says, so nothing is left to Spark's type inference.
+
+    Example
+    -------
+    >>> spark_ddl({"fields": [{"name": "party_id", "type": "string"},
+    ...                       {"name": "cow_code", "type": "integer"}]})
+    '`party_id` STRING, `cow_code` BIGINT'
+    """
+    return ", ".join(f"`{f['name']}` {SPARK_TYPES[f['type']]}" for f in schema["fields"])
+
+
 def dumps(document: dict[str, Any]) -> str:
     """Stable JSON text for committed and released files."""
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

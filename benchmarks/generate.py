@@ -30,8 +30,8 @@ from typing import Any
 from alliance_data_curate import build as release
 from alliance_data_curate.models import TABLES
 from alliance_data_curate.records import write_table
-from alliance_data_curate.schemas import arrow_schema, dumps, table_schema
-from alliance_data_curate.writers import to_arrow, write_csv
+from alliance_data_curate.schemas import dumps
+from alliance_data_curate.writers import ordered_rows
 
 Rows = list[dict[str, Any]]
 EPOCH = dt.date(2000, 1, 3)
@@ -544,17 +544,15 @@ def write_release(
     *,
     version: str = "0.0.0",
 ) -> None:
-    """data/*.csv and *.parquet, schemas/*.json and datapackage.json, as ``release`` writes them."""
-    (out / "data").mkdir(parents=True, exist_ok=True)
-    (out / "schemas").mkdir(exist_ok=True)
+    """CSV, Parquet parts, schemas and datapackage.json, as ``release`` lays them out.
+
+    Parquet columns are all nullable, so that planted nulls can be written at all.
+    """
+    out.mkdir(parents=True, exist_ok=True)
     for name, rows in tables.items():
         overrides = csv_only.get(name, {})
-        shown = ({**row, **overrides[i]} if i in overrides else row for i, row in enumerate(rows))
-        write_csv(name, shown, out / "data" / f"{name}.csv")  # type: ignore[arg-type]
-        write_parquet(name, rows, out / "data" / f"{name}.parquet")
-        (out / "schemas" / f"{name}.json").write_text(
-            dumps(table_schema(TABLES[name])), encoding="utf-8"
-        )
+        shown = [{**row, **overrides[i]} if i in overrides else row for i, row in enumerate(rows)]
+        release.write_tables(out, name, shown, parquet_rows=rows, nullable=True)
     descriptor = release.descriptor(version, "2021-04-01T00:00:00Z", out, [])
     (out / "datapackage.json").write_text(dumps(descriptor), encoding="utf-8")
     csv_only_package = dict(
@@ -563,25 +561,16 @@ def write_release(
     (out / "datapackage.csv.json").write_text(dumps(csv_only_package), encoding="utf-8")
 
 
-def write_parquet(name: str, rows: Rows, path: Path) -> None:
-    """As ``export.write_parquet``; columns nullable so planted nulls can be written at all."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = arrow_schema(name)
-    loose = pa.schema([f.with_nullable(True) for f in schema], metadata=schema.metadata)
-    table = to_arrow(name, rows).cast(loose)
-    pq.write_table(table, path, compression="zstd", use_dictionary=True, write_statistics=True)
-
-
 def generate(meetings: int, *, defects: bool = False) -> tuple[dict[str, Rows], dict, list[Defect]]:
-    """All tables' rows (validated), then broken if asked."""
+    """All tables' rows (validated), in release order; or, with ``defects``, broken."""
     s = Sizes(meetings)
     tables = {}
     for name, gen in GENERATORS.items():
         tables[name] = gen(s)
         validate_rows(name, tables[name])
-    csv_only, planted = plant(tables) if defects else ({}, [])
+    if not defects:  # release order; planted defects keep generation order (simple row numbers)
+        return {name: ordered_rows(name, rows) for name, rows in tables.items()}, {}, []
+    csv_only, planted = plant(tables)
     return tables, csv_only, planted
 
 

@@ -130,9 +130,9 @@ print(time.perf_counter() - t)
 LOADERS = {
     "alliance_data.load": "df = api.load('meetings')",
     "pyarrow read_table().to_pandas()": (
-        "df = pq.read_table(folder / 'data' / 'meetings.parquet').to_pandas()"
+        "df = pq.read_table(folder / 'parquet' / 'meetings').to_pandas()"
     ),
-    "pandas.read_csv": "df = pandas.read_csv(folder / 'data' / 'meetings.csv')",
+    "pandas.read_csv": "df = pandas.read_csv(folder / 'csv' / 'meetings.csv')",
 }
 
 
@@ -156,7 +156,8 @@ def _ours_found(text: str, manifest: list[dict], fmt: str) -> tuple[int, int]:
     wanted = [d for d in manifest if fmt in d["formats"]]
     found = 0
     for d in wanted:
-        needle = f"{d['table']}.{fmt}:{d['row']}: {d['table']}[{d['record_id']}]"
+        where = f"{d['table']}.csv" if fmt == "csv" else f"parquet/{d['table']}"
+        needle = f"{where}:{d['row']}: {d['table']}[{d['record_id']}]"
         found += needle in text
     return found, len(wanted)
 
@@ -164,8 +165,8 @@ def _ours_found(text: str, manifest: list[dict], fmt: str) -> tuple[int, int]:
 def bench_validate(folder: Path, runs: int, frictionless_runs: int) -> dict:
     manifest = json.loads((folder / "defects.json").read_text(encoding="utf-8"))
     rows = sum(
-        sum(1 for _ in (folder / "data" / f).open("rb")) - 1
-        for f in os.listdir(folder / "data")
+        sum(1 for _ in (folder / "csv" / f).open("rb")) - 1
+        for f in os.listdir(folder / "csv")
         if f.endswith(".csv")
     )
     ours = [str(BIN / "alliance-data"), "validate", "--release", str(folder)]

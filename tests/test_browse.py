@@ -46,7 +46,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_csv_reads_with_default_options(release: Path) -> None:
-    paths = sorted((release / "data").glob("*.csv"))
+    paths = sorted((release / "csv").glob("*.csv"))
     assert len(paths) >= 13
     for path in paths:
         with warnings.catch_warnings():
@@ -54,7 +54,7 @@ def test_every_csv_reads_with_default_options(release: Path) -> None:
             frame = pd.read_csv(path)
         assert len(pl.read_csv(path)) == len(frame), path.name
         assert duckdb.read_csv(str(path)).shape[0] == len(frame), path.name
-    upstream = pl.read_csv(release / "data" / "upstream_records.csv")
+    upstream = pl.read_csv(release / "csv" / "upstream_records.csv")
     assert upstream["upstream_id"].dtype == pl.String
 
 

@@ -113,7 +113,7 @@ def test_cli_validate_release(planted, clean: Path, capsys: pytest.CaptureFixtur
 
 def test_unknown_and_missing_columns_are_reported(clean: Path, tmp_path: Path) -> None:
     copy = shutil.copytree(clean, tmp_path / "copy")
-    path = copy / "data" / "parties.csv"
+    path = copy / "csv" / "parties.csv"
     text = path.read_text(encoding="utf-8").replace("wikidata_id", "wikidata", 1)
     path.write_text(text, encoding="utf-8")
     reasons = {(p.field, p.reason) for p in validate_release(copy, "csv").problems}

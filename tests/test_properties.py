@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from alliance_data_curate import records
 from alliance_data_curate.models import MeetingFormat, MeetingKind, Party
-from alliance_data_curate.writers import sorted_rows, to_arrow, write_csv, write_parquet
+from alliance_data_curate.writers import (
+    ordered_rows,
+    sorted_rows,
+    to_arrow,
+    write_csv,
+    write_parts,
+)
 
 slugs = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
 text = st.text(
@@ -69,9 +75,9 @@ def test_canonical_yaml_round_trip(rows: list[dict]) -> None:
 @SETTINGS
 @given(rows=unique_meetings)
 def test_parquet_round_trip(rows: list[dict], tmp_path_factory) -> None:
-    path = tmp_path_factory.mktemp("pq") / "meetings.parquet"
-    ordered = sorted_rows("meetings", rows)
-    write_parquet("meetings", ordered, path)
+    ordered = ordered_rows("meetings", rows)
+    (path,) = write_parts(to_arrow("meetings", ordered), tmp_path_factory.mktemp("pq"))
+    assert path.name == "part-0000.parquet"
     assert pq.read_table(path).to_pylist() == ordered
     assert to_arrow("meetings", ordered).num_rows == len(rows)
 

@@ -36,17 +36,23 @@ def test_release_validates_with_frictionless(mini_release: Path) -> None:
         f"{t}_parquet" for t in TABLES
     } | {"alliance_data_sqlite", "overview"}
     for resource in package["resources"]:
+        if resource["format"] == "csv":
+            assert resource["path"] == f"csv/{resource['name']}.csv"
         if resource["format"] in ("csv", "sqlite", "html"):
             assert resource["hash"] == f"sha256:{sha256(mini_release / resource['path'])}"
             assert resource["bytes"] == (mini_release / resource["path"]).stat().st_size
         else:
+            table = resource["name"].removesuffix("_parquet")
+            assert resource["path"] == [f"parquet/{table}/part-0000.parquet"]
             assert resource["mediatype"] == "application/vnd.apache.parquet"
+            assert resource["x-sha256"] == {p: sha256(mini_release / p) for p in resource["path"]}
+            assert "hash" not in resource and "bytes" not in resource
     assert [lic["name"] for lic in package["licenses"]] == ["CC-BY-4.0", "MIT"]
 
 
 def test_frictionless_catches_tampering_and_broken_keys(mini_release: Path, tmp_path: Path) -> None:
     copy = shutil.copytree(mini_release, tmp_path / "copy")
-    path = copy / "data" / "meetings.csv"
+    path = copy / "csv" / "meetings.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",JPN,", ",XXX,"), encoding="utf-8")
     types = [row[0] for row in _validate(copy).flatten(["type"])]
     assert "foreign-key" in types
@@ -56,9 +62,9 @@ def test_frictionless_catches_tampering_and_broken_keys(mini_release: Path, tmp_
 def test_csv_and_parquet_hold_the_same_rows(mini_release: Path) -> None:
     for table in TABLES:
         from_csv = pd.read_csv(
-            mini_release / "data" / f"{table}.csv", dtype=str, keep_default_na=False
+            mini_release / "csv" / f"{table}.csv", dtype=str, keep_default_na=False
         )
-        arrow = pq.read_table(mini_release / "data" / f"{table}.parquet")
+        arrow = pq.read_table(mini_release / "parquet" / table / "part-0000.parquet")
         from_parquet = arrow.to_pandas().astype(object)
         assert list(from_csv.columns) == list(TABLES[table].fields) == arrow.column_names
         assert len(from_csv) == len(from_parquet)
@@ -77,25 +83,24 @@ def test_csv_and_parquet_hold_the_same_rows(mini_release: Path) -> None:
 
 
 def test_parquet_types_follow_the_schema(mini_release: Path) -> None:
-    schema = pq.read_schema(mini_release / "data" / "meetings.parquet")
+    meetings = mini_release / "parquet" / "meetings" / "part-0000.parquet"
+    schema = pq.read_schema(meetings)
     assert str(schema.field("start_date").type) == "date32[day]"
     assert str(schema.field("kind").type).startswith("dictionary<values=string")
-    assert (
-        str(pq.read_schema(mini_release / "data" / "parties.parquet").field("cow_code").type)
-        == "int64"
-    )
-    metadata = pq.read_metadata(mini_release / "data" / "meetings.parquet")
-    assert metadata.row_group(0).column(0).compression == "ZSTD"
+    parties = pq.read_schema(mini_release / "parquet" / "parties" / "part-0000.parquet")
+    assert str(parties.field("cow_code").type) == "int64"
+    column = pq.read_metadata(meetings).row_group(0).column(0)
+    assert column.compression == "ZSTD"
+    assert column.is_stats_set and column.statistics.has_min_max
+    assert column.has_offset_index and column.has_column_index  # the page index
 
 
-def test_parquet_opens_in_duckdb_and_polars(mini_release: Path) -> None:
-    duckdb = pytest.importorskip("duckdb")
-    polars = pytest.importorskip("polars")
-    for table in TABLES:
-        path = mini_release / "data" / f"{table}.parquet"
-        expected = pq.read_metadata(path).num_rows
-        ((count,),) = duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()
-        assert count == expected == polars.read_parquet(path).height
+def test_spark_ddl_follows_the_table_schemas(mini_release: Path) -> None:
+    ddl = (mini_release / "schemas" / "parties.spark.ddl").read_text(encoding="utf-8")
+    assert ddl.startswith("`party_id` STRING, `name` STRING, ") and ddl.endswith("\n")
+    assert "`cow_code` BIGINT" in ddl
+    meetings = (mini_release / "schemas" / "meetings.spark.ddl").read_text(encoding="utf-8")
+    assert "`start_date` DATE, `end_date` DATE" in meetings
 
 
 def test_build_is_reproducible(mini_release: Path, tmp_path: Path) -> None:
@@ -136,7 +141,7 @@ def test_failure_while_writing_leaves_nothing(
     def explode(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(rel, "write_parquet", explode)
+    monkeypatch.setattr(rel, "write_parts", explode)
     with pytest.raises(OSError, match="disk full"):
         build(tmp_path / "0.2.0", RECORDS_MIN, text_dirs=[TEXTS])
     assert list(tmp_path.iterdir()) == []
@@ -210,6 +215,9 @@ def test_codebook_documents_every_field(mini_release: Path) -> None:
         assert f"## `{table.name}`" in book
         for name in table.fields:
             assert f"| `{name}` |" in book
+    assert "Row order: `start_date, meeting_id`." in book
+    assert "Row order: `table, record_id, evidence_id`." in book
+    assert "Row order: `party_id`." in book
     assert (
         "- `ministerial_2plus2`: a joint meeting of two countries' foreign and defence ministers"
         in book
@@ -217,8 +225,50 @@ def test_codebook_documents_every_field(mini_release: Path) -> None:
 
 
 def test_csv_is_rfc4180(mini_release: Path) -> None:
-    raw = (mini_release / "data" / "commitments.csv").read_bytes()
+    raw = (mini_release / "csv" / "commitments.csv").read_bytes()
     assert raw.count(b"\r\n") == 2 and raw.decode("utf-8")
-    with (mini_release / "data" / "commitments.csv").open(newline="", encoding="utf-8") as handle:
+    with (mini_release / "csv" / "commitments.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[1][TABLES["commitments"].fields.index("date")] == "2021-03-16"
+
+
+def _old_layout(release: Path, target: Path) -> Path:
+    """``release`` laid out as 0.1.0-0.3.0 were: data/<table>.csv and data/<table>.parquet."""
+    (target / "data").mkdir(parents=True)
+    shutil.copytree(release / "schemas", target / "schemas")
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        (source,) = resource["path"] if resource["format"] == "parquet" else [resource["path"]]
+        table = resource["name"].removesuffix("_parquet")
+        resource["path"] = f"data/{table}.{resource['format']}"
+        resource.pop("x-sha256", None)
+        shutil.copy(release / source, target / resource["path"])
+    (target / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    return target
+
+
+def test_tools_read_the_old_layout_too(
+    mini_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from alliance_data import api
+    from alliance_data.cli import main
+    from alliance_data.layout import release_files
+    from alliance_data_curate.columnar import validate_release
+
+    old = _old_layout(mini_release, tmp_path / "old")
+    assert release_files(old, "meetings", "parquet") == [old / "data" / "meetings.parquet"]
+    assert release_files(old, "meetings", "csv") == [old / "data" / "meetings.csv"]
+    assert _validate(old).valid
+    assert diff(old, mini_release).summary() == ["- no changes to the data"]
+    for fmt in ("parquet", "csv"):
+        assert not validate_release(old, fmt).problems
+    monkeypatch.setattr(api, "shipped_dir", lambda: mini_release)
+    new_frames = {t: api.load(t) for t in TABLES}
+    assert main(["info"]) == 0
+    new_info = capsys.readouterr().out
+    monkeypatch.setattr(api, "shipped_dir", lambda: old)
+    for table, frame in new_frames.items():
+        assert api.load(table).equals(frame), table
+    assert main(["info"]) == 0
+    assert capsys.readouterr().out == new_info
+    assert "meetings" in new_info

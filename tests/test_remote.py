@@ -66,20 +66,20 @@ def test_offline_and_not_cached_names_version_and_url(published, monkeypatch) ->
 
 def test_tampered_download_is_refused_and_not_kept(published) -> None:
     _url, served, cache = published
-    target = served / "0.1.0" / "data" / "parties.parquet"
+    target = served / "0.1.0" / "parquet" / "parties" / "part-0000.parquet"
     target.write_bytes(target.read_bytes()[:-10])
     with pytest.raises(DownloadError, match="does not match its expected sha256"):
         alliance_data.load("parties", version="0.1.0")
-    assert not (cache / "0.1.0" / "data" / "parties.parquet").exists()
-    names = [p.name for p in (cache / "0.1.0" / "data").iterdir()]
-    assert "parties.parquet" not in names
-    assert not [n for n in names if not n.endswith((".csv", ".parquet"))]  # no temp files
+    kept = [p for p in (cache / "0.1.0").rglob("*") if p.is_file()]
+    assert cache / "0.1.0" / "parquet" / "parties" / "part-0000.parquet" not in kept
+    known = (".csv", ".parquet", ".json", ".md", ".ddl", ".sqlite", ".html")
+    assert not [p for p in kept if not p.name.endswith(known)]  # no temp files
 
 
 def test_tampered_cache_file_is_never_served(published, monkeypatch) -> None:
     url, _served, cache = published
     alliance_data.load("parties", version="0.1.0")
-    cached = cache / "0.1.0" / "data" / "parties.csv"
+    cached = cache / "0.1.0" / "csv" / "parties.csv"
     cached.write_text("party_id,name\nXXX,Tampered\n")
     monkeypatch.setenv("ALLIANCE_DATA_URL", "http://127.0.0.1:9/")
     with pytest.raises(DownloadError):
@@ -94,10 +94,10 @@ def test_index_with_a_file_without_hash_is_refused(published, tmp_path, monkeypa
     _url, _served, _cache = published
     index_path = tmp_path / "repo" / "releases" / "index.json"
     document = json.loads(index_path.read_text())
-    del document["versions"][0]["files"]["data/parties.csv"]["sha256"]
+    del document["versions"][0]["files"]["csv/parties.csv"]["sha256"]
     index_path.write_text(json.dumps(document))
     api._shipped_index.cache_clear()
-    with pytest.raises(ValueError, match=r"lists data/parties\.csv without a valid sha256"):
+    with pytest.raises(ValueError, match=r"lists csv/parties\.csv without a valid sha256"):
         alliance_data.load("parties", version="0.1.0")
 
 

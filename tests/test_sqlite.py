@@ -80,7 +80,7 @@ BOOLEANS = {
 def test_rows_are_the_csv_rows_in_the_same_order(mini_release: Path) -> None:
     with _connect(mini_release) as db:
         for table, spec in TABLES.items():
-            with (mini_release / "data" / f"{table}.csv").open(encoding="utf-8") as handle:
+            with (mini_release / "csv" / f"{table}.csv").open(encoding="utf-8") as handle:
                 expected = [[v or None for v in row] for row in list(csv.reader(handle))[1:]]
             names = ", ".join(f'"{n}"' for n in spec.fields)
             got = db.execute(f'SELECT {names} FROM "{table}" ORDER BY rowid').fetchall()
