@@ -168,6 +168,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         commits=args.commit,
         base_url=args.base_url,
         cache=Path(args.cache) if args.cache else None,
+        allow_unpinned=args.allow_unpinned,
     )
     print(importer.summary_line(result.summary))
     return 0
@@ -253,4 +254,10 @@ def register(sub: argparse._SubParsersAction, helps: dict[str, str]) -> None:
         "--base-url", help="download base URL (default: $ALLIANCE_DATA_HSG_URL or GitHub)"
     )
     p.add_argument("--cache", metavar="DIR", help="download cache (default: $ALLIANCE_DATA_CACHE)")
+    p.add_argument(
+        "--allow-unpinned",
+        action="store_true",
+        help="import a --source snapshot whose files differ from the pinned sha256s "
+        "(the summary lists them)",
+    )
     p.set_defaults(func=cmd_import)

@@ -141,7 +141,7 @@ def read(
             _read_file(path, table, records, _shown(path, base))
     if imported is not None and Path(imported).is_dir():
         for folder in sorted(Path(imported).iterdir()):
-            _read_imported(folder, records, base)
+            read_imported(folder, records, base)
     return records
 
 
@@ -150,7 +150,8 @@ def _stray(path: Path, base: Path | None, wanted: str) -> Problem:
     return Problem(_shown(path, base), None, path.stem, None, None, reason)
 
 
-def _read_imported(folder: Path, records: Records, base: Path | None) -> None:
+def read_imported(folder: Path, records: Records, base: Path | None) -> None:
+    """Add the tables of one imported source's folder (``<table>.csv``) to ``records``."""
     if not folder.is_dir():
         records.problems.append(_stray(folder, base, "folder of imported tables"))
         return
