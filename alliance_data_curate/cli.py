@@ -66,11 +66,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _validate_release(folder: Path, fmt: str) -> int:
     """A built release, checked column-wise; fast at millions of rows."""
+    from . import integrity
     from .columnar import validate_release
 
     if not (folder / "datapackage.json").is_file():
         raise UsageError(f"{folder} is not a release folder (no datapackage.json)")
+    damaged = integrity.check(folder)
+    for problem in damaged:
+        print(problem)
     report = validate_release(folder, fmt)
+    if damaged and not report.problems:
+        print(f"{len(damaged)} problem(s) found (files differ from their hashes)", file=sys.stderr)
+        return 1
     rate = report.total_rows / report.seconds if report.seconds else 0.0
     summary = f"{report.total_rows} rows ({fmt}) in {report.seconds:.2f} s, {rate:,.0f} rows/s"
     if report.problems:
