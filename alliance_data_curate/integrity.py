@@ -83,7 +83,9 @@ def _against_index(folder: Path, index_path: Path, measured) -> list[Problem]:
         shown = str(folder / path)
         got = measured(path)
         if got is None:
-            problems.append(Problem(shown, None, "-", None, None, "listed in the index but missing"))
+            problems.append(
+                Problem(shown, None, "-", None, None, "listed in the index but missing")
+            )
         elif got != {"sha256": meta["sha256"], "bytes": meta["bytes"]}:
             reason = (
                 f"sha256 {got['sha256']}, {got['bytes']} bytes but {index_path.name} says "

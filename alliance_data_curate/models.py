@@ -30,6 +30,8 @@ BIDI = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
 ALLOWED_CONTROLS = {"\n", "\t"}  # line breaks and tabs inside text (quotes wrap lines)
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+CONTROL_NAMES = {0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0D: "CARRIAGE RETURN"}
+CONTROL_NAMES |= {0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE"}
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
@@ -42,7 +44,8 @@ def code_point(char: str) -> str:
     >>> code_point("\u202e")
     'U+202E RIGHT-TO-LEFT OVERRIDE'
     """
-    return f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
+    name = CONTROL_NAMES.get(ord(char)) or unicodedata.name(char, "control character")
+    return f"U+{ord(char):04X} {name}"
 
 
 def _no_formula(value: str) -> str:
@@ -89,8 +92,12 @@ def _plain_text(value: str) -> str:
 
 def _iso_date_text(value: object) -> object:
     """Text (CSV, or a quoted YAML value) must be exactly YYYY-MM-DD and a real day."""
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{value.isoformat()} has a time of day; write the day as YYYY-MM-DD")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"{value!r} is a number, not a date written YYYY-MM-DD")
     if not isinstance(value, str):
-        return value  # a date passes; a number or a timestamp fails the strict check
+        return value  # a date passes; anything else fails the strict check
     if not ISO_DATE.fullmatch(value):
         raise ValueError(f"{value[:40]!r} is not a date written YYYY-MM-DD")
     try:

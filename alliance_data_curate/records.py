@@ -210,6 +210,7 @@ def _shown(path: Path, base: Path | None) -> str:
 
 YAML_TAG = "tag:yaml.org,2002:"
 PLAIN_TAGS = {YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+CONTAINER_TAGS = {YAML_TAG + "seq", YAML_TAG + "map"}
 MERGE_TAG = YAML_TAG + "merge"
 
 
@@ -242,8 +243,8 @@ def _read_file(path: Path, table: str, records: Records, shown: str) -> None:
         return
     hostile = _hostile(node, text)
     if hostile:
-        for line, reason in hostile:
-            problem(line, reason)
+        for line, field, reason in hostile:
+            problem(line, reason, field)
         return
     if not isinstance(node, yaml.SequenceNode):
         kind = "a mapping" if isinstance(node, yaml.MappingNode) else "a single value"
@@ -260,60 +261,61 @@ def _read_file(path: Path, table: str, records: Records, shown: str) -> None:
             records.rows[table].append(row)
 
 
-def _hostile(root: yaml.Node, text: str) -> list[tuple[int, str]]:
-    """Everything in a composed file that is not plain data, with its line."""
-    found: list[tuple[int, str]] = []
+def _hostile(root: yaml.Node, text: str) -> list[tuple[int, str | None, str]]:
+    """Everything in a composed file that is not plain data: (line, record field, reason)."""
+    found: list[tuple[int, str | None, str]] = []
     seen: set[int] = set()
     aliased = False
-    stack = [root]
+    stack: list[tuple[yaml.Node, str | None, int]] = [(root, None, 0)]
     while stack:
-        node = stack.pop()
+        node, field, depth = stack.pop()
         if id(node) in seen:  # composed aliases are the same node object: never walk twice
             aliased = True
             continue
         seen.add(id(node))
         line = node.start_mark.line + 1
+        plain = PLAIN_TAGS if isinstance(node, yaml.ScalarNode) else CONTAINER_TAGS
+        if node.tag not in plain:
+            found.append((line, field, f"YAML tag {shorten(node.tag)} is not allowed in records"))
         if isinstance(node, yaml.ScalarNode):
-            if node.tag not in PLAIN_TAGS:
-                found.append((line, f"YAML tag {shorten(node.tag)} is not allowed in records"))
             continue
-        if node.tag not in (YAML_TAG + "seq", YAML_TAG + "map"):
-            found.append((line, f"YAML tag {shorten(node.tag)} is not allowed in records"))
         if isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
+            stack.extend((item, field, depth + 1) for item in reversed(node.value))
             continue
         keys: dict[str, int] = {}
         for key, value in node.value:
             key_line = key.start_mark.line + 1
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            here = field if field is not None or depth != 1 else name  # a record's own field
             if not isinstance(key, yaml.ScalarNode):
-                found.append((key_line, "a key must be plain text, not a list or mapping"))
+                found.append((key_line, here, "a key must be plain text, not a list or mapping"))
             elif key.tag == MERGE_TAG:
-                found.append((key_line, "YAML merge keys (<<:) are not allowed in records"))
+                found.append((key_line, here, "YAML merge keys (<<:) are not allowed in records"))
             elif key.value in keys:
-                found.append(
-                    (
-                        key_line,
-                        f"key {shorten(key.value)} given twice (first on line "
-                        f"{keys[key.value]}); the first value would be lost",
-                    )
+                reason = (
+                    f"key {shorten(key.value)} given twice (first on line {keys[key.value]}); "
+                    "the first value would be lost"
                 )
+                found.append((key_line, here, reason))
             else:
                 keys[key.value] = key_line
-            stack.append(value)
+            stack.append((value, here, depth + 1))
     if aliased or "&" in text:
         found += _anchor_lines(text)
-    return sorted(set(found))
+    return sorted(set(found), key=lambda f: (f[0], f[1] or "", f[2]))
 
 
-def _anchor_lines(text: str) -> list[tuple[int, str]]:
+def _anchor_lines(text: str) -> list[tuple[int, str | None, str]]:
     """Where anchors (&name) and aliases (*name) are, from the parser's events."""
     found = []
     for event in yaml.parse(text, Loader=Loader):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
-            found.append((line, f"YAML alias *{event.anchor[:40]} is not allowed in records"))
+            reason = f"YAML alias *{event.anchor[:40]} is not allowed in records"
+            found.append((line, None, reason))
         elif getattr(event, "anchor", None):
-            found.append((line, f"YAML anchor &{event.anchor[:40]} is not allowed in records"))
+            reason = f"YAML anchor &{event.anchor[:40]} is not allowed in records"
+            found.append((line, None, reason))
     return found
 
 
@@ -332,11 +334,10 @@ def _row(item: yaml.Node, table: str, shown: str, records: Records) -> Row | Non
         lines[key] = key_node.start_mark.line + 1
         try:
             data[key] = loader.construct_object(value_node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            reason = f"{shorten(value_node.value)} is not a valid value: {shorten(str(exc))}"
-            problem = Problem(shown, value_node.start_mark.line + 1, table, None, key, reason)
-            records.problems.append(problem)
-            data[key] = value_node.value if isinstance(value_node.value, str) else None
+        except (yaml.YAMLError, ValueError, OverflowError):
+            # Only a timestamp-looking scalar that is no real day (2021-02-30, 0000-01-01)
+            # gets here: the model is given its text and says why it is not a date.
+            data[key] = value_node.value
     return Row(table, data, shown, line, lines)
 
 
