@@ -385,7 +385,12 @@ def _plain(value: Any) -> Any:
 
 
 def non_canonical(records: Records, directory: Path) -> Iterator[tuple[Path, str]]:
-    """Each table file whose text differs from its canonical form, with that form."""
+    """Each table file whose text differs from its canonical form, with that form.
+
+    Files that could not be read as a list of records (their problems say why) are skipped:
+    they have no canonical form until those problems are fixed.
+    """
+    broken = {Path(p.file).resolve() for p in records.problems if p.record_id is None}
     for table, rows in records.rows.items():
         by_file: dict[Path, list[dict[str, Any]]] = {}
         resolved: dict[str, Path] = {}
@@ -393,8 +398,10 @@ def non_canonical(records: Records, directory: Path) -> Iterator[tuple[Path, str
             path = resolved.setdefault(row.file, Path(row.file).resolve())
             by_file.setdefault(path, []).append(row.data)
         for path in table_files(directory, table):
+            if path.resolve() in broken:
+                continue
             text = canonical(table, by_file.get(path.resolve(), []))  # YAML files only
-            if path.read_text(encoding="utf-8") != text:
+            if path.read_bytes() != text.encode("utf-8"):
                 yield path, text
 
 

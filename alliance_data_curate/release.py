@@ -80,7 +80,10 @@ def release(
     >>> release("0.4.0", find())  # doctest: +SKIP
     PosixPath('.../releases/0.4.0')
     """
-    check_version(version)
+    try:
+        check_version(version)
+    except ValueError as exc:
+        raise ReleaseError(str(exc)) from None  # before anything is read or written
     releases = repo.releases
     if recover(repo) == version:
         return releases / version  # the interrupted run of this very release is now complete
