@@ -19,12 +19,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, RECORDS_MIN, TEXTS
 
 import alliance_data
 from alliance_data import api, atomic, fetch
 from alliance_data.cli import main
 from alliance_data.fetch import DownloadError, UnsafeCache, UntrustedIndex
+from conftest import FIXTURES, RECORDS_MIN, TEXTS
 
 BAD = FIXTURES / "bad"
 
@@ -278,7 +278,9 @@ INDEX_SHAPES = {
 
 
 @pytest.mark.parametrize("case", sorted(INDEX_SHAPES))
-def test_served_index_of_the_wrong_shape_is_exit_2(case, http_server, tmp_path, monkeypatch, capsys):
+def test_served_index_of_the_wrong_shape_is_exit_2(
+    case, http_server, tmp_path, monkeypatch, capsys
+):
     url, served = http_server
     document, message = INDEX_SHAPES[case]
     (served / "index.json").write_text(json.dumps(document))
@@ -301,7 +303,7 @@ class Hostile(BaseHTTPRequestHandler):
     extra = b""
     drip = 0.0
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         self.send_response(200)
         self.end_headers()
         if self.drip:
@@ -414,7 +416,6 @@ def remote_only(published, tmp_path, monkeypatch):
     api._shipped_index.cache_clear()
     yield url, served, cache
     api._shipped_index.cache_clear()
-
 
 
 def test_many_threads_load_one_remote_version(remote_only, monkeypatch) -> None:
