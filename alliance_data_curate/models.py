@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
+    ValidationInfo,
     model_validator,
 )
 
@@ -106,11 +107,13 @@ def _iso_date_text(value: object) -> object:
         raise ValueError(f"{value!r} is not a date: {exc}") from None
 
 
-def _integer_text(value: object) -> object:
-    """Text (CSV, or a quoted YAML value) must be a plain integer: no ``1.0``, ``+5``,
-    `` 5`` or ``5_0``."""
+def _integer_text(value: object, info: ValidationInfo) -> object:
+    """CSV text must be a plain integer (no ``1.0``, ``+5``, `` 5`` or ``5_0``); in YAML a
+    number must be a number (``cow_code: "732"`` is text, and refused)."""
     if not isinstance(value, str):
         return value  # an int passes; true, 1.0 and dates fail the strict check
+    if not (info.context or {}).get("csv"):
+        raise ValueError(f"{value[:40]!r} is text, not a whole number; write it without quotes")
     if not INTEGER.fullmatch(value):
         raise ValueError(f"{value[:40]!r} is not a whole number written in digits")
     return int(value)

@@ -49,9 +49,10 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        record = f" {self.table}[{self.record_id}]" if self.record_id else f" {self.table}"
-        fld = f" {self.field}:" if self.field else ":"
-        return f"{where}:{record}{fld} {self.reason}"
+        record = f" {self.table}[{self.record_id[:120]}]" if self.record_id else f" {self.table}"
+        fld = f" {self.field[:80]}:" if self.field else ":"
+        reason = self.reason if len(self.reason) <= 1000 else self.reason[:999] + "…"
+        return f"{where}:{record}{fld} {reason}"
 
 
 @dataclass
@@ -346,7 +347,7 @@ def validate_row(row: Row, model: type, records: Records) -> None:
     try:
         if row.strings:
             given = {k: v for k, v in row.data.items() if v is not None}  # empty = default
-            row.model = model.model_validate_strings(given)
+            row.model = model.model_validate_strings(given, context={"csv": True})
         else:
             row.model = model.model_validate(row.data)
     except ValidationError as exc:
