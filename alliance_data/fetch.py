@@ -369,12 +369,40 @@ def _check_file(version: str, path: Any, meta: Any, origin: str) -> None:
         raise UntrustedIndex(f"{origin}: version {version} lists an unsafe path {path!r}")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different (json.loads would keep only the last)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise UntrustedIndex(
+                f"key {shorten(key)} is given twice; the first value would be lost"
+            )
+        out[key] = value
+    return out
+
+
+def read_json(text: str, origin: str) -> Any:
+    """Parse an index document strictly: valid JSON, and no key given twice in an object.
+
+    Example
+    -------
+    >>> read_json('{"versions": []}', "index.json")
+    {'versions': []}
+    """
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        raise UntrustedIndex(f"{origin}: not a JSON document: {exc}") from None
+    except UntrustedIndex as exc:
+        raise UntrustedIndex(f"{origin}: {exc}") from None
+
+
 def load_index(path: Path) -> list[Version]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UntrustedIndex(f"{path}: not a JSON document: {exc}") from None
-    return parse_index(document, str(path))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UntrustedIndex(f"{path}: not UTF-8 text: {exc}") from None
+    return parse_index(read_json(text, str(path)), str(path))
 
 
 def dump_index(versions: list[Version]) -> str:
@@ -417,7 +445,7 @@ def cached_index() -> list[Version]:
             return []
         if hashlib.sha256(body.encode("utf-8")).hexdigest() != wrapper["sha256"]:
             return []
-        return parse_index(json.loads(body), str(path))
+        return parse_index(read_json(body, str(path)), str(path))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return []
 
@@ -432,10 +460,9 @@ def remote_index() -> list[Version]:
         raise DownloadError(f"could not download the release index from {url}: {exc}") from exc
     try:
         body = b"".join(parts).decode("utf-8")
-        document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UntrustedIndex(f"{url}: not a JSON document: {exc}") from None
-    versions = parse_index(document, url)
+    except UnicodeDecodeError as exc:
+        raise UntrustedIndex(f"{url}: not UTF-8 text: {exc}") from None
+    versions = parse_index(read_json(body, url), url)
     root = cache_dir()
     root.mkdir(parents=True, exist_ok=True)
     wrapper = {"url": url, "sha256": hashlib.sha256(body.encode()).hexdigest(), "body": body}

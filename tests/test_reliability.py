@@ -251,7 +251,10 @@ def test_bad_versions_are_refused_everywhere(bad: str, fake_repo: Path, monkeypa
 
 # --- the release index ------------------------------------------------------------------
 
-INDEX_SHAPES = {
+INDEX_SHAPES: dict[str, tuple[object, str]] = {
+    "duplicate key": (b'{"versions": [], "versions": []}', "key 'versions' is given twice"),
+    "not json": (b"<html>", "not a JSON document"),
+    "not utf-8": (b'{"versions": ["\xff"]}', "not UTF-8 text"),
     "list": ([], 'must be a mapping with a "versions" list, not a list'),
     "string": ("releases", 'must be a mapping with a "versions" list, not a string'),
     "no versions": ({}, 'must be a mapping with a "versions" list, not a mapping without it'),
@@ -285,7 +288,8 @@ def test_served_index_of_the_wrong_shape_is_exit_2(http_server, tmp_path, monkey
     monkeypatch.setenv("ALLIANCE_DATA_URL", url)
     monkeypatch.setenv("ALLIANCE_DATA_CACHE", str(tmp_path / "cache"))
     for case, (document, message) in INDEX_SHAPES.items():  # one server for every shape
-        (served / "index.json").write_text(json.dumps(document))
+        text = document if isinstance(document, bytes) else json.dumps(document).encode()
+        (served / "index.json").write_bytes(text)
         with pytest.raises(UntrustedIndex) as caught:
             fetch.remote_index()
         assert message in str(caught.value), case
