@@ -198,13 +198,16 @@ def _stream(url: str, limit: int, sink: Any) -> int:
             headers={"Accept-Encoding": "identity"},
         ) as response:
             response.raise_for_status()
+            raw = response.raw
+            # urllib3 2 returns what has arrived (read1); older ones block for the whole amount
+            read = raw.read1 if hasattr(raw, "read1") else (lambda n: raw.read(min(n, 8192)))
             while True:
                 if time.monotonic() > deadline:
                     raise DownloadError(
                         f"{url} took longer than {seconds:g} s (${TIMEOUT_ENV}); stopped after "
                         f"{got} bytes"
                     )
-                chunk = response.raw.read1(1 << 16)
+                chunk = read(1 << 16)
                 if not chunk:
                     return got
                 got += len(chunk)
