@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import InvalidArgument
-from .fetch import Version, check_version, load_index
+from .fetch import Version, check_version, load_index, shorten
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,10 +65,15 @@ def versions() -> list[str]:
 
 
 def _entry(version: str) -> Version:
-    from .fetch import remote_index
+    """The index entry of ``version``: shipped, else cached and verified (no network), else
+    from the remote index."""
+    from .fetch import cached_index, cached_release, remote_index
 
     for entry in _shipped_index():
         if entry.version == version:
+            return entry
+    for entry in cached_index():
+        if entry.version == version and cached_release(entry) is not None:
             return entry
     for entry in remote_index():
         if entry.version == version:
@@ -99,9 +104,10 @@ def release_dir(version: str | None = None, *, progress: bool = False) -> Path:
     >>> (api.release_dir() / "datapackage.json").is_file()
     True
     """
+    if version is not None:
+        _check(version)
     if version is None or version == __version__:
         return shipped_dir()
-    _check(version)
     from .fetch import cached_release, fetch_release
 
     entry = _entry(version)
@@ -201,6 +207,8 @@ def load(table: str, version: str | None = None) -> pd.DataFrame:
         _check(version)
     if not isinstance(table, str):
         raise InvalidArgument(f"table must be a table name (str), not {type(table).__name__}")
+    if len(table) > 100 or not table.isascii() or not table.isprintable():
+        raise InvalidArgument(f"unknown table {shorten(table)}; table names are short ASCII words")
     folder = release_dir(version)
     names = _table_names(folder)
     if table not in names:

@@ -75,7 +75,13 @@ def cmd_download(args: argparse.Namespace) -> int:
         dest = Path(args.dest) / args.version
         if dest.exists():
             raise UsageError(f"{dest} already exists; choose another --dest")
-        shutil.copytree(folder, dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        staging = dest.with_name(f".{dest.name}.tmp-copy{os.getpid()}")
+        try:  # copied whole, then renamed: never a half copy under the version's name
+            shutil.copytree(folder, staging)
+            staging.rename(dest)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         folder = dest
     print(folder / "datapackage.json")
     return 0

@@ -8,12 +8,13 @@ folder as a new version is ``release.py``'s job.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from alliance_data import layout
+from alliance_data import atomic, layout
 from alliance_data.citation import DESCRIPTION, KEYWORDS, LICENSES, NAME, TITLE
 from alliance_data.fetch import check_version, sha256
 
@@ -193,16 +194,36 @@ def build(
         raise records.RecordsError(report.problems)
     date = date or dt.date.today()
     outdir.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(outdir)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
     try:
         _write(staging, loaded, version, date, notes)
+        atomic.fsync_tree(staging)
         if outdir.exists():
             outdir.rmdir()
         staging.rename(outdir)
+        atomic.fsync_dir(outdir.parent)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return outdir
+
+
+def remove_leftovers(outdir: Path) -> list[Path]:
+    """Remove staging folders (``.NAME.*`` beside ``outdir``) a killed build left behind.
+
+    Example
+    -------
+    >>> remove_leftovers(Path("releases/0.4.0"))  # doctest: +SKIP
+    []
+    """
+    removed = []
+    if outdir.parent.is_dir():
+        for path in outdir.parent.glob(f".{glob.escape(outdir.name)}.*"):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
 
 
 def release_rows(loaded: records.Records, date: dt.date) -> dict[str, list[dict[str, Any]]]:

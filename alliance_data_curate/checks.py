@@ -296,8 +296,8 @@ def _duplicate_officials(records: Records) -> list[Problem]:
 def _find_text(name: str, text_dirs: list[Path]) -> Path | None:
     for directory in text_dirs:
         candidate = directory / name
-        if candidate.is_file():
-            return candidate
+        if candidate.is_file() and candidate.resolve().is_relative_to(directory.resolve()):
+            return candidate  # never a file outside the texts folder (../, links)
     return None
 
 
@@ -322,7 +322,12 @@ def _check_quotes(records: Records, text_dirs: list[Path], report: Report) -> No
             )
             texts[source.source_id] = None
             continue
-        texts[source.source_id] = normalise(raw.decode("utf-8"))
+        try:
+            texts[source.source_id] = normalise(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            reason = f"{path} is not UTF-8 text (byte {exc.start}: {exc.reason})"
+            report.problems.append(row.problem(reason, "text_file"))
+            texts[source.source_id] = None
     skipped: dict[str, int] = defaultdict(int)
     for row in records.rows["evidence"]:
         ev = row.model

@@ -69,11 +69,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _validate_release(folder: Path, fmt: str) -> int:
     """A built release, checked column-wise; fast at millions of rows."""
+    from . import integrity
     from .columnar import validate_release
 
     if not (folder / "datapackage.json").is_file():
         raise UsageError(f"{folder} is not a release folder (no datapackage.json)")
+    damaged = integrity.check(folder)
+    for problem in damaged:
+        print(problem)
     report = validate_release(folder, fmt)
+    if damaged and not report.problems:
+        print(f"{len(damaged)} problem(s) found (files differ from their hashes)", file=sys.stderr)
+        return 1
     rate = report.total_rows / report.seconds if report.seconds else 0.0
     summary = f"{report.total_rows} rows ({fmt}) in {report.seconds:.2f} s, {rate:,.0f} rows/s"
     if report.problems:
@@ -180,6 +187,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         commits=args.commit,
         base_url=args.base_url,
         cache=Path(args.cache) if args.cache else None,
+        allow_unpinned=args.allow_unpinned,
     )
     print(importer.summary_line(result.summary))
     return 0
@@ -275,4 +283,10 @@ def register(sub: argparse._SubParsersAction, helps: dict[str, str]) -> None:
         "--base-url", help="download base URL (default: $ALLIANCE_DATA_HSG_URL or GitHub)"
     )
     p.add_argument("--cache", metavar="DIR", help="download cache (default: $ALLIANCE_DATA_CACHE)")
+    p.add_argument(
+        "--allow-unpinned",
+        action="store_true",
+        help="import a --source snapshot whose files differ from the pinned sha256s "
+        "(the summary lists them)",
+    )
     p.set_defaults(func=cmd_import)

@@ -7,23 +7,116 @@ classes (see ``schema.py``); nothing here is written twice elsewhere.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    model_validator,
+)
 
 FORMULA_PREFIXES = ("=", "+", "@", "\t", "\r")
+DASH_TEXT = re.compile(r"- [^\W\d_]")  # a dash before a word: "- see the note"
+FORMULA_CHARS = set("=+@|!()")
+BIDI = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
+ALLOWED_CONTROLS = {"\n", "\t"}  # line breaks and tabs inside text (quotes wrap lines)
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+CONTROL_NAMES = {0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0D: "CARRIAGE RETURN"}
+CONTROL_NAMES |= {0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE"}
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
+
+def code_point(char: str) -> str:
+    """``U+200B ZERO WIDTH SPACE``: how a message names a character.
+
+    Example
+    -------
+    >>> code_point("\u202e")
+    'U+202E RIGHT-TO-LEFT OVERRIDE'
+    """
+    name = CONTROL_NAMES.get(ord(char)) or unicodedata.name(char, "control character")
+    return f"U+{ord(char):04X} {name}"
 
 
 def _no_formula(value: str) -> str:
-    """Reject text a spreadsheet would execute; CSVs stay raw, so the data must be safe."""
-    if value.startswith(FORMULA_PREFIXES):
+    """Reject text a spreadsheet would execute; CSVs stay raw, so the data must be safe.
+
+    ``=``, ``+``, ``@``, tab and carriage return never start a text. ``-`` starts one only as
+    a dash before a word (``- see the note``) and only when the text holds none of
+    ``= + @ | ! ( )``; ``-1+1`` or ``-cmd|' /C calc'!A0`` are refused.
+    """
+    if value.startswith(FORMULA_PREFIXES) or (
+        value.startswith("-") and (not DASH_TEXT.match(value) or FORMULA_CHARS.intersection(value))
+    ):
         raise ValueError(
-            f"text starts with {value[0]!r}, which spreadsheets execute as a formula "
+            f"text starts with {value[0]!r}, which spreadsheets may execute as a formula "
             "(formula injection); reword it or add a leading letter"
         )
     return value
+
+
+def _plain_text(value: str) -> str:
+    """Refuse invisible or deceptive characters and text that is only whitespace.
+
+    Control characters (NUL, escape, carriage return...; newline and tab are allowed
+    inside text, and tab is refused at its start as a formula prefix), bidi overrides and
+    isolates, zero-width characters and other format, private-use or unassigned code
+    points are refused: two names that look the same must be the same string.
+    """
+    for position, char in enumerate(value, start=1):
+        if char in ALLOWED_CONTROLS:
+            continue
+        if (
+            ord(char) in BIDI
+            or ord(char) in ZERO_WIDTH
+            or unicodedata.category(char) in HIDDEN_CATEGORIES
+        ):
+            raise ValueError(
+                f"contains {code_point(char)} at character {position}; "
+                "invisible and control characters are not allowed in text"
+            )
+    if not value.strip():
+        raise ValueError("text is only whitespace")
+    return value
+
+
+def _iso_date_text(value: object) -> object:
+    """Text (CSV, or a quoted YAML value) must be exactly YYYY-MM-DD and a real day."""
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{value.isoformat()} has a time of day; write the day as YYYY-MM-DD")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"{value!r} is a number, not a date written YYYY-MM-DD")
+    if not isinstance(value, str):
+        return value  # a date passes; anything else fails the strict check
+    if not ISO_DATE.fullmatch(value):
+        raise ValueError(f"{value[:40]!r} is not a date written YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date: {exc}") from None
+
+
+def _integer_text(value: object, info: ValidationInfo) -> object:
+    """CSV text must be a plain integer (no ``1.0``, ``+5``, `` 5`` or ``5_0``); in YAML a
+    number must be a number (``cow_code: "732"`` is text, and refused)."""
+    if not isinstance(value, str):
+        return value  # an int passes; true, 1.0 and dates fail the strict check
+    if not (info.context or {}).get("csv"):
+        raise ValueError(f"{value[:40]!r} is text, not a whole number; write it without quotes")
+    if not INTEGER.fullmatch(value):
+        raise ValueError(f"{value[:40]!r} is not a whole number written in digits")
+    return int(value)
 
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -31,7 +124,24 @@ PARTY_PATTERN = r"^(?:[A-Z]{3}|[A-Z]{4}|[a-z0-9]+(?:-[a-z0-9]+)*)$"
 WIKIDATA_PATTERN = r"^Q[1-9][0-9]*$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
-Text = Annotated[str, Field(min_length=1), AfterValidator(_no_formula)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_no_formula), AfterValidator(_plain_text)]
+# YAML gives dates and integers as such (strict: no numbers as dates, no true as 1);
+# CSV gives text, which must be written exactly as the release writes it.
+Date = Annotated[dt.date, Strict(), BeforeValidator(_iso_date_text)]
+CowCode = Annotated[int, Strict(), Field(ge=1, le=999), BeforeValidator(_integer_text)]
+
+
+def _file_name(value: str) -> str:
+    """A plain file name inside the texts folder: no folders, no ``..``, not absolute."""
+    if "/" in value or "\\" in value or value in (".", "..") or value.startswith("~"):
+        raise ValueError(
+            f"{value[:80]!r} is not a plain file name; text files are looked up inside the "
+            "texts folders only"
+        )
+    return value
+
+
+FileName = Annotated[Text, AfterValidator(_file_name)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=120)]
 PartyId = Annotated[str, Field(pattern=PARTY_PATTERN, max_length=60)]
 WikidataId = Annotated[str, Field(pattern=WIKIDATA_PATTERN)]
@@ -435,8 +545,8 @@ class Party(Record):
     )
     name: Text = Field(description="Common English name")
     kind: PartyKind = Field(description="What sort of party this is")
-    cow_code: int | None = Field(
-        default=None, ge=1, le=999, description="Correlates of War state number; null if none"
+    cow_code: CowCode | None = Field(
+        default=None, description="Correlates of War state number; null if none"
     )
     wikidata_id: WikidataId | None = Field(default=None, description="Wikidata item id")
 
@@ -476,18 +586,18 @@ class Position(Record):
     title: Text = Field(description="Official title of the post")
     organization: Text = Field(description="Ministry, department or body the post belongs to")
     party_id: PartyId = Field(description="The state or organisation served (FK parties)")
-    start_date: dt.date | None = Field(default=None, description="First day in the post")
+    start_date: Date | None = Field(default=None, description="First day in the post")
     start_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of start_date"
     )
-    end_date: dt.date | None = Field(
+    end_date: Date | None = Field(
         default=None, description="Last day in the post; null when ongoing or unknown"
     )
     end_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of end_date"
     )
     tenure_status: TenureStatus = Field(description="Why end_date is or is not set")
-    appointed_date: dt.date | None = Field(
+    appointed_date: Date | None = Field(
         default=None, description="Date of appointment or commission, when the source gives it"
     )
     appointed_date_precision: DatePrecision | None = Field(
@@ -523,8 +633,8 @@ class Meeting(Record):
     format: MeetingFormat | None = Field(
         default=None, description="How the participants met; null when no source says"
     )
-    start_date: dt.date | None = Field(default=None, description="First day (local time)")
-    end_date: dt.date | None = Field(default=None, description="Last day (local time)")
+    start_date: Date | None = Field(default=None, description="First day (local time)")
+    end_date: Date | None = Field(default=None, description="Last day (local time)")
     date_precision: DatePrecision | None = Field(
         default=None, description="Precision of start_date and end_date"
     )
@@ -574,7 +684,7 @@ class Commitment(Record):
     document_source_id: Slug | None = Field(
         default=None, description="Document that makes it, when not a meeting (FK sources)"
     )
-    date: dt.date | None = Field(default=None, description="When it was made")
+    date: Date | None = Field(default=None, description="When it was made")
     date_precision: DatePrecision | None = Field(default=None, description="Precision of date")
     committing_party_id: PartyId = Field(description="Who commits (FK parties)")
     beneficiary_party_id: PartyId | None = Field(
@@ -650,20 +760,20 @@ class Agreement(Record):
     status: AgreementStatus = Field(
         description="Status on status_date, derived from the latest lifecycle event on or before it"
     )
-    status_date: dt.date = Field(description="Date status holds on: the release's date")
-    agreed_date: dt.date | None = Field(
+    status_date: Date = Field(description="Date status holds on: the release's date")
+    agreed_date: Date | None = Field(
         default=None, description="Date agreed in principle (derived: first such event)"
     )
     agreed_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of agreed_date"
     )
-    initialled_date: dt.date | None = Field(
+    initialled_date: Date | None = Field(
         default=None, description="Date the text was initialled (derived: first such event)"
     )
     initialled_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of initialled_date"
     )
-    signed_date: dt.date | None = Field(
+    signed_date: Date | None = Field(
         default=None,
         description="Date of signature or issue (derived: first 'signed' event "
         "of the agreement as a whole)",
@@ -671,13 +781,13 @@ class Agreement(Record):
     signed_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of signed_date"
     )
-    in_force_date: dt.date | None = Field(
+    in_force_date: Date | None = Field(
         default=None, description="Date it entered into force (derived)"
     )
     in_force_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of in_force_date"
     )
-    end_date: dt.date | None = Field(
+    end_date: Date | None = Field(
         default=None,
         description="Date it expired, was terminated or superseded (derived; null while in "
         "force or when unknown)",
@@ -723,7 +833,7 @@ class AgreementEvent(Record):
         description="The party the event concerns (FK parties); null for the agreement as a whole",
     )
     event: AgreementEventKind = Field(description="What happened")
-    date: dt.date = Field(description="When (the first day of its period; see date_precision)")
+    date: Date = Field(description="When (the first day of its period; see date_precision)")
     date_precision: DatePrecision = Field(description="Precision of date")
     related_agreement_id: Slug | None = Field(
         default=None,
@@ -763,14 +873,14 @@ class AgreementMembership(Record):
 
     agreement_id: Slug = Field(description="The agreement (FK agreements)")
     party_id: PartyId = Field(description="The party (FK parties)")
-    start_date: dt.date | None = Field(
+    start_date: Date | None = Field(
         default=None, description="First day as a party; null when unknown"
     )
     start_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of start_date"
     )
     start_how: MembershipStart = Field(description="How it became a party")
-    end_date: dt.date | None = Field(
+    end_date: Date | None = Field(
         default=None,
         description="First day no longer a party (or, with end_how withdrawal_pending, the "
         "day withdrawal was announced or notified); null while a party",
@@ -788,7 +898,7 @@ class SeriesCoverage(Record):
     series: Text = Field(description="The series (meetings.series)")
     meeting_id: Slug = Field(description="The meeting (FK meetings)")
     series_number: int | None = Field(default=None, ge=1, description="Number in the series")
-    start_date: dt.date | None = Field(default=None, description="The meeting's first day")
+    start_date: Date | None = Field(default=None, description="The meeting's first day")
     date_precision: DatePrecision | None = Field(default=None, description="Its precision")
     statement_coded: bool = Field(
         description="At least one commitment of the meeting is coded from a statement"
@@ -815,14 +925,14 @@ class Source(Record):
     author: Text | None = Field(default=None, description="Author(s), if named")
     publisher: Text | None = Field(default=None, description="Publishing body")
     series: Text | None = Field(default=None, description="Publication series and number")
-    published_date: dt.date | None = Field(default=None, description="Publication date")
+    published_date: Date | None = Field(default=None, description="Publication date")
     published_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of published_date"
     )
     url: Url | None = Field(default=None, description="Where the source is published")
     kind: SourceKind = Field(description="What sort of source")
     license: Text | None = Field(default=None, description="Licence of the source, if known")
-    text_file: Text | None = Field(
+    text_file: FileName | None = Field(
         default=None,
         description="File name of the source's plain text against which quotes are checked "
         "(the text itself is not distributed)",

@@ -12,7 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
-from alliance_data import citation
+from alliance_data import atomic, citation
 from alliance_data.fetch import (
     Version,
     check_version,
@@ -83,6 +83,13 @@ def release(
 ) -> Path:
     """Build ``releases/VERSION``, then record it in the index, CHANGELOG and CITATION.cff.
 
+    A recoverable transaction: the release is built into ``releases/.staging-VERSION``; a
+    journal (``releases/.release-VERSION.json``) then records what is to be published; the
+    staging folder is renamed to ``releases/VERSION``; ``__init__.py``, CITATION.cff,
+    CHANGELOG.md and the README counts are updated (each file atomically) and the index
+    last, which makes the version visible; the journal is removed. A run killed at any
+    point is completed (journal written) or rolled back (no journal) by the next run.
+
     Parameters
     ----------
     version
@@ -101,8 +108,13 @@ def release(
     >>> release("0.4.0", find())  # doctest: +SKIP
     PosixPath('.../releases/0.4.0')
     """
-    check_version(version)
+    try:
+        check_version(version)
+    except ValueError as exc:
+        raise ReleaseError(str(exc)) from None  # before anything is read or written
     releases = repo.releases
+    if recover(repo) == version:
+        return releases / version  # the interrupted run of this very release is now complete
     index_path = releases / "index.json"
     versions = load_index(index_path) if index_path.exists() else []
     target = releases / version
@@ -115,8 +127,10 @@ def release(
     if latest and version_key(version) <= version_key(latest):
         raise ReleaseError(f"version {version} is not newer than the latest release {latest}")
     date = date or dt.date.today()
+    staging = releases / f"{STAGING}{version}"
+    shutil.rmtree(staging, ignore_errors=True)
     build(
-        target,
+        staging,
         repo.records,
         repo.imported,
         version=version,
@@ -124,26 +138,95 @@ def release(
         text_dirs=text_dirs,
         notes=notes(repo.root / "CHANGELOG.md", version),
     )
-    summary = ["- first release"]
-    if latest:
-        changes = diff(releases / latest, target)
-        needed, made = required_bump(latest, changes.bump()), bump_kind(latest, version)
-        if BUMPS.index(made) < BUMPS.index(needed):
-            shutil.rmtree(target)
-            raise ReleaseError(
-                f"{latest} → {version} is a {made} bump, but the changes need a {needed} bump "
-                "(see the versioning rules in the README)"
-            )
-        summary = changes.summary()
-    summary += _import_notes(repo.imported)
-    versions.append(Version(version, date.isoformat(), file_inventory(target)))
-    save_index(index_path, versions)
-    root = repo.root
-    _set_package_version(root, version)
-    (root / "CITATION.cff").write_text(citation.cff(version, date.isoformat()), encoding="utf-8")
-    _changelog(root / "CHANGELOG.md", version, date, summary)
-    _readme_counts(root / "README.md", target, repo)
+    try:
+        summary = ["- first release"]
+        if latest:
+            changes = diff(releases / latest, staging)
+            needed, made = required_bump(latest, changes.bump()), bump_kind(latest, version)
+            if BUMPS.index(made) < BUMPS.index(needed):
+                raise ReleaseError(
+                    f"{latest} → {version} is a {made} bump, but the changes need a {needed} "
+                    "bump (see the versioning rules in the README)"
+                )
+            summary = changes.summary()
+        summary += _import_notes(repo.imported)
+        journal = {
+            "version": version,
+            "date": date.isoformat(),
+            "summary": summary,
+            "readme": _readme_lines(staging, repo),
+            "files": file_inventory(staging),
+        }
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    atomic.write_text(_journal_path(releases, version), json.dumps(journal, indent=1) + "\n")
+    staging.rename(target)
+    atomic.fsync_dir(releases)
+    _publish(repo, journal)
     return target
+
+
+STAGING = ".staging-"
+JOURNAL = ".release-"
+
+
+def _journal_path(releases: Path, version: str) -> Path:
+    return releases / f"{JOURNAL}{version}.json"
+
+
+def recover(repo: Checkout) -> str | None:
+    """Complete or roll back a release a killed run left; return the version completed.
+
+    With a journal, the release was fully built: it is renamed into place if needed and
+    published. Without one, leftover staging folders are removed and nothing else changes.
+
+    Example
+    -------
+    >>> recover(find())  # doctest: +SKIP
+    """
+    releases = repo.releases
+    completed = None
+    for path in sorted(releases.glob(f"{JOURNAL}*.json")):
+        try:
+            journal = json.loads(path.read_text(encoding="utf-8"))
+            version = check_version(journal["version"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ReleaseError(f"{path}: unreadable release journal ({exc}); inspect it") from None
+        target, staging = releases / version, releases / f"{STAGING}{version}"
+        if not target.exists() and staging.is_dir():
+            if file_inventory(staging) != journal["files"]:
+                raise ReleaseError(f"{staging} does not match its journal {path}; inspect it")
+            staging.rename(target)
+            atomic.fsync_dir(releases)
+        if not target.exists():
+            path.unlink()  # never published: roll back
+            continue
+        if file_inventory(target) != journal["files"]:
+            raise ReleaseError(f"{target} does not match its journal {path}; inspect it")
+        _publish(repo, journal)
+        completed = version
+    for leftover in releases.glob(".*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)  # .staging-V, .V.xxxx from build
+    return completed
+
+
+def _publish(repo: Checkout, journal: dict) -> None:
+    """Record a renamed-in release everywhere; each step may be repeated (idempotent)."""
+    version, date = journal["version"], dt.date.fromisoformat(journal["date"])
+    root, releases = repo.root, repo.releases
+    _set_package_version(root, version)
+    atomic.write_text(root / "CITATION.cff", citation.cff(version, date.isoformat()))
+    _changelog(root / "CHANGELOG.md", version, date, journal["summary"])
+    _readme_counts(root / "README.md", version, journal["readme"])
+    index_path = releases / "index.json"
+    versions = load_index(index_path) if index_path.exists() else []
+    if not any(v.version == version for v in versions):
+        versions.append(Version(version, date.isoformat(), journal["files"]))
+        save_index(index_path, versions)  # the step that makes the version visible
+    _journal_path(releases, version).unlink(missing_ok=True)
+    atomic.fsync_dir(releases)
 
 
 def _import_notes(directory: Path) -> list[str]:
@@ -172,7 +255,7 @@ def _set_package_version(repo: Path, version: str) -> None:
             count=1,
             flags=re.M,
         )
-        init.write_text(text, encoding="utf-8")
+        atomic.write_text(init, text)
 
 
 def _replace_block(text: str, name: str, lines: list[str]) -> str:
@@ -183,10 +266,8 @@ def _replace_block(text: str, name: str, lines: list[str]) -> str:
     return head + start + "\n" + "\n".join(lines) + "\n" + end + rest.split(end, 1)[1]
 
 
-def _readme_counts(readme: Path, release_dir: Path, repo: Checkout) -> None:
-    """Keep the README's row counts (per table, and curated vs imported) true to the release."""
-    if not readme.exists():
-        return
+def _readme_lines(release_dir: Path, repo: Checkout) -> dict[str, list[str]]:
+    """The README's row-count tables (per table, and curated vs imported) for a release."""
     import pyarrow.parquet as pq
 
     totals = ["| table | rows |", "|---|---:|"]
@@ -198,17 +279,27 @@ def _readme_counts(readme: Path, release_dir: Path, repo: Checkout) -> None:
         totals.append(f"| `{table}` | {rows} |")
         top = sum(1 for r in loaded.rows[table] if r.file.endswith(".yaml"))
         origin.append(f"| `{table}` | {top} | {len(loaded.rows[table]) - top} |")
+    return {"counts": totals, "origin": origin}
+
+
+def _readme_counts(readme: Path, version: str, lines: dict[str, list[str]]) -> None:
+    """Keep the README's row counts and codebook link true to the release."""
+    if not readme.exists():
+        return
     text = readme.read_text(encoding="utf-8")
-    text = _replace_block(_replace_block(text, "counts", totals), "origin", origin)
+    for name, block in lines.items():
+        text = _replace_block(text, name, block)
     text = re.sub(
-        r"releases/\d+\.\d+\.\d+/codebook\.md", f"releases/{release_dir.name}/codebook.md", text
+        r"releases/[0-9]+\.[0-9]+\.[0-9]+/codebook\.md", f"releases/{version}/codebook.md", text
     )
-    readme.write_text(text, encoding="utf-8")
+    atomic.write_text(readme, text)
 
 
 def _changelog(path: Path, version: str, date: dt.date, summary: list[str]) -> None:
     """Move the Unreleased notes under the new version and add the data diff below them."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n"
+    if f"\n## {version} — " in text:
+        return  # already recorded (a resumed release)
     if UNRELEASED not in text:
         text = text.rstrip("\n") + f"\n\n{UNRELEASED}\n"
     head, _, rest = text.partition(UNRELEASED)
@@ -216,4 +307,4 @@ def _changelog(path: Path, version: str, date: dt.date, summary: list[str]) -> N
     entry = f"## {version} — {date.isoformat()}\n\n{notes.strip(chr(10))}\n\n"
     entry += f"{DATA_CHANGES} (`alliance-data diff`)\n\n" + "\n".join(summary) + "\n"
     tail = f"\n## {older}" if sep else ""
-    path.write_text(f"{head}{UNRELEASED}\n\n{entry}{tail}", encoding="utf-8")
+    atomic.write_text(path, f"{head}{UNRELEASED}\n\n{entry}{tail}")

@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from alliance_data import atomic
+
 from . import models
 from .models import TABLES, Table
 
@@ -190,6 +192,6 @@ def write_schemas(directory: Path) -> list[Path]:
     for name, text in expected.items():
         path = directory / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+            atomic.write_text(path, text)
             changed.append(path)
     return changed

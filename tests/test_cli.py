@@ -57,7 +57,8 @@ def test_download_bad_version(capsys) -> None:
     code, out, err = run(capsys, "download", "../../x")
     assert (code, out) == (2, "")
     assert err == (
-        "error: version '../../x' is not a semantic version such as 1.2.3 (MAJOR.MINOR.PATCH)\n"
+        "error: version '../../x' is not a semantic version such as 1.2.3 "
+        "(MAJOR.MINOR.PATCH in ASCII digits)\n"
     )
 
 

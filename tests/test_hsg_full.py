@@ -23,7 +23,10 @@ def full(tmp_path_factory):
     """One import of the snapshot beside a copy of the curated records (shared: it takes secs)."""
     rec = tmp_path_factory.mktemp("full") / "records"
     shutil.copytree(ROOT / "records", rec)
-    pocom.run(rec, rec.parent / "imported", source=SNAPSHOT / "pocom")  # hsg reuses its people
+    # The committed hsg tables stand in while pocom is imported (curated evidence cites hsg
+    # sources); the hsg import then replaces them, reusing pocom's people.
+    shutil.copytree(ROOT / "imported" / "hsg", rec.parent / "imported" / "hsg")
+    pocom.run(rec, rec.parent / "imported", source=SNAPSHOT / "pocom")
     return rec, importer.run(rec, rec.parent / "imported", source=SNAPSHOT)
 
 

@@ -1,9 +1,10 @@
 """Download the upstream files at their pinned commits, each checked against its sha256.
 
 ``registry.json`` records, per repository, the pinned commit and the sha256 of every file the
-importer reads (computed from the local snapshot of that commit). pooch downloads each file to a
-temporary name, checks the hash and only then moves it into the cache, so a tampered or
-truncated download never lands there.
+importer reads (computed from the local snapshot of that commit). Each file is streamed to a
+temporary name beside its target (size-capped, with a deadline), its hash checked, and only then
+renamed into the cache, so a tampered or truncated download never lands there; no symbolic link
+inside the cache is followed (see ``alliance_data.fetch.verified_file``).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def fetch(
         folder = root / "hsg" / f"{repo}-{pinned[repo]}"
         for path, digest in sorted(entry["files"].items()):
             try:
-                verified_file(url(base, repo, pinned[repo], path), folder / path, digest)
+                verified_file(url(base, repo, pinned[repo], path), folder / path, digest, root=root)
             except DownloadError as exc:
                 raise UpstreamError(f"pinned upstream file {repo}/{path}: {exc}") from None
         folders[repo] = folder

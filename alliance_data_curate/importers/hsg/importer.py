@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from alliance_data import atomic
 
 from ... import records as records_mod
 from ...models import TABLES
@@ -19,7 +22,7 @@ from ...writers import sorted_rows, write_csv
 from ..pocom.output import read_output
 from . import countries, fetch
 from .build import Result, build
-from .parse import read_snapshot
+from .parse import UpstreamError, read_snapshot
 from .people import Curated
 
 SUBFOLDER = "hsg"
@@ -41,29 +44,58 @@ def run(
     commits: list[str] | None = None,
     base_url: str | None = None,
     cache: Path | None = None,
+    allow_unpinned: bool = False,
 ) -> Result:
     """Import from ``source`` (a folder holding travels/ and visits/) or by pinned download.
 
     The tables are written as CSV to ``imported_dir/hsg/``, replacing the previous import
-    in one rename.
+    in one rename, and only when they validate together with the curated records and the
+    other imported sources (every model, and the cross-record checks: keys, duplicate
+    primary keys, foreign keys, evidence, titles, dates).
+
+    Parameters
+    ----------
+    allow_unpinned
+        Import a local snapshot even when some of its files are missing or differ from the
+        sha256 the registry pins; the summary lists those files. Without it such a
+        snapshot is refused.
+
+    Raises
+    ------
+    UpstreamError
+        The snapshot is unreadable, or differs from the pinned files (without
+        ``allow_unpinned``); nothing is written.
+    records.RecordsError
+        The import would not validate; the previous files are kept.
 
     Example
     -------
     >>> run(Path("records"), Path("imported"), source=Path("snapshot"))  # doctest: +SKIP
     """
-    records_dir = Path(records_dir)
+    records_dir, imported_dir = Path(records_dir), Path(imported_dir)
+    recover(imported_dir / SUBFOLDER)
     registry = fetch.load_registry()
     if source is not None:
         folders = {"travels": Path(source) / "travels", "visits": Path(source) / "visits"}
     else:
         folders = fetch.fetch(commits, cache=cache, base_url=base_url, registry=registry)
+    differing = fetch.check_snapshot(folders, registry)
+    if differing and not allow_unpinned:
+        shown = ", ".join(differing[:5]) + (
+            f" and {len(differing) - 5} more" if len(differing) > 5 else ""
+        )
+        raise UpstreamError(
+            f"{len(differing)} upstream file(s) are missing or differ from the sha256 pinned in "
+            f"{fetch.REGISTRY.name}: {shown}. Import the pinned snapshot, or pass "
+            "--allow-unpinned to import these files anyway (the summary will list them)"
+        )
     snap = read_snapshot(folders["travels"], folders["visits"])
     pinned = fetch.pinned_commits(registry)
     curated = read_curated(records_dir)
     curated.add_pocom(read_output(imported_dir))
     result = build(snap, countries.load(), curated, pinned)
-    result.summary["files_differing_from_pinned_commit"] = fetch.check_snapshot(folders, registry)
-    write(result, imported_dir / SUBFOLDER)
+    result.summary["files_differing_from_pinned_commit"] = differing
+    write(result, imported_dir / SUBFOLDER, records_dir)
     return result
 
 
@@ -71,14 +103,49 @@ def _json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
-def write(result: Any, target: Path, *, near_duplicates: str | None = NEAR_DUPLICATES_FILE) -> None:
-    """Write every table and report to a temp folder, then swap it in for ``target``.
+STAGING_PREFIX = ".hsg-import-"
+OLD_PREFIX = ".hsg-old-"
+
+
+def recover(target: Path) -> None:
+    """Undo what a killed import left: restore the previous tables if the swap was cut
+    between its two renames, and remove staging folders.
+
+    Example
+    -------
+    >>> recover(Path("imported/hsg"))  # doctest: +SKIP
+    """
+    parent = target.parent.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(parent.glob(f"{OLD_PREFIX}*"), key=lambda p: p.stat().st_mtime)
+    if not target.exists() and olds:
+        olds[-1].rename(target)  # the newest previous import comes back
+    for leftover in [*parent.glob(f"{STAGING_PREFIX}*"), *parent.glob(f"{OLD_PREFIX}*")]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def write(
+    result: Any,
+    target: Path,
+    records_dir: Path | None = None,
+    *,
+    near_duplicates: str | None = NEAR_DUPLICATES_FILE,
+) -> None:
+    """Write every table and report to a temp folder, validate, then swap it in for ``target``.
 
     ``result`` has ``tables`` and ``summary`` (and ``near_duplicates`` when that file is named).
+
+    With ``records_dir``, the staged tables are validated together with the curated records
+    and the other imported sources first; any problem refuses the import (RecordsError)
+    and the previous files stay.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     # Beside the records folder, not in it: a leftover must never be read as records.
-    staging = Path(tempfile.mkdtemp(prefix=".hsg-import-", dir=target.parent.parent))
+    root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent.parent))
+    staging = root / target.name
+    staging.mkdir()
     staging.chmod(0o755)
     try:
         for table, rows in result.tables.items():
@@ -91,13 +158,33 @@ def write(result: Any, target: Path, *, near_duplicates: str | None = NEAR_DUPLI
             (staging / name).write_text(_json(data), encoding="utf-8")
         if near_duplicates:
             (staging / near_duplicates).write_text(_json(result.near_duplicates), encoding="utf-8")
+        if records_dir is not None:
+            _validate(staging, target, records_dir)
+        atomic.fsync_tree(staging)
         _swap(staging, target)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _validate(staging: Path, target: Path, records_dir: Path) -> None:
+    """The staged tables must validate with the curated records and other imported sources."""
+    from ... import checks
+
+    loaded = records_mod.read(records_dir, staging.parent)
+    others = target.parent
+    if others.is_dir():
+        for folder in sorted(others.iterdir()):
+            if folder.name != target.name and folder.is_dir():
+                records_mod.read_imported(folder, loaded, None)
+    problems = loaded.problems + checks.check(loaded)
+    if problems:
+        staged = str(staging)
+        shown = [replace(p, file=p.file.replace(staged, str(target))) for p in problems]
+        raise records_mod.RecordsError(shown)
 
 
 def _swap(staging: Path, target: Path) -> None:
-    old = target.parent.parent / f".hsg-old-{staging.name}"
+    old = target.parent.parent / f"{OLD_PREFIX}{staging.parent.name}"
     if target.exists():
         target.rename(old)
     try:
@@ -106,6 +193,7 @@ def _swap(staging: Path, target: Path) -> None:
         if old.exists():
             old.rename(target)
         raise
+    atomic.fsync_dir(target.parent)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -119,4 +207,16 @@ def summary_line(summary: dict[str, Any]) -> str:
         f"merged {summary['merged_exact_duplicates']} exact duplicates; "
         f"flagged {summary['near_duplicates_flagged']} near-duplicates; "
         f"unmapped {summary['unmapped']}"
+        + _differing_note(summary.get("files_differing_from_pinned_commit") or [])
+    )
+
+
+def _differing_note(differing: list[str]) -> str:
+    if not differing:
+        return ""
+    more = f" and {len(differing) - 5} more" if len(differing) > 5 else ""
+    return (
+        f"; {len(differing)} file(s) not as pinned (--allow-unpinned): "
+        + ", ".join(differing[:5])
+        + more
     )

@@ -100,6 +100,16 @@ def _date(elem: Element, tag: str, shown: str) -> dt.date:
         raise UpstreamError(f"{shown}: id {ident}: <{tag}> {value!r} is not a date") from None
 
 
+def _number(elem: Element, attribute: str, shown: str) -> int:
+    value = elem.get(attribute) or "0"
+    if not value.isascii() or not value.isdigit():
+        ident = clean(elem.findtext("id")) or "?"
+        raise UpstreamError(
+            f"{shown}: id {ident}: attribute {attribute}={value[:40]!r} is not a whole number"
+        )
+    return int(value)
+
+
 def _place(elem: Element, tag: str, shown: str) -> tuple[str, str]:
     child = elem.find(tag)
     slug = child.get("id") if child is not None else None
@@ -159,11 +169,11 @@ def read_presidents(path: Path, shown: str) -> list[President]:
         left = clean(elem.findtext("left-office-date"))
         presidents.append(
             President(
-                number=int(elem.get("n") or 0),
+                number=_number(elem, "n", shown),
                 id=_text(elem, "id", shown),
                 name=_text(elem, "name", shown),
                 took_office=_date(elem, "took-office-date", shown),
-                left_office=dt.date.fromisoformat(left) if left else None,
+                left_office=_date(elem, "left-office-date", shown) if left else None,
             )
         )
     return presidents

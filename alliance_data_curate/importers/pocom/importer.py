@@ -45,7 +45,7 @@ def run(
     result.summary["files_differing_from_pinned_commit"] = fetch.check_snapshot(
         {"pocom": folder}, registry
     )
-    write(result, Path(imported_dir) / SUBFOLDER, near_duplicates=None)
+    write(result, Path(imported_dir) / SUBFOLDER, Path(records_dir), near_duplicates=None)
     return result
 
 
