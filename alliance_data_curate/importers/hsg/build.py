@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -96,7 +97,7 @@ def overlapping(groups: list[tuple[list[Trip], str | None]]) -> set[str]:
     flagged: set[str] = set()
     for stops in by_place.values():
         stops.sort(key=lambda t: (t.start, t.end, _id_order(t)))
-        for a, b in zip(stops, stops[1:], strict=False):
+        for a, b in pairwise(stops):
             if b.start <= a.end and (a.start, a.end) != (b.start, b.end):
                 flagged |= {a.id, b.id}
     return flagged
