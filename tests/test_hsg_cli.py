@@ -15,7 +15,7 @@ def test_summary_line(fake_repo, capsys):
     assert code == 0
     assert out == (
         "hsg import: read 17 upstream rows (6 trips, 10 visits, 1 presidencies); "
-        "wrote 14 meetings; merged 2 exact duplicates; flagged 4 near-duplicates; unmapped 1\n"
+        "wrote 15 meetings; merged 2 exact duplicates; flagged 4 near-duplicates; unmapped 1\n"
     )
     assert (fake_repo / "imported" / "hsg" / "import_summary.json").is_file()
 
