@@ -225,7 +225,8 @@ class AliasKind(StrEnum):
     {
         "ended": "the position ended on end_date",
         "ongoing": "still held according to the latest source consulted (see its evidence)",
-        "unknown": "whether or when the position ended is not known",
+        "unknown": "whether or when the position ended is not known; for positions imported "
+        "from the visits data, the source gives only the title held on the visit's dates",
     }
 )
 class TenureStatus(StrEnum):
@@ -567,6 +568,11 @@ class Official(Record):
     )
     party_id: PartyId = Field(description="The state the official served (FK parties)")
     wikidata_id: WikidataId | None = Field(default=None, description="Wikidata item id")
+    honorific: Text | None = Field(
+        default=None,
+        description="Honorific the source writes before the name (Dr., Sheikh, Lord, Burmese U); "
+        "not part of `name`",
+    )
 
 
 class OfficialAlias(Record):
@@ -646,6 +652,11 @@ class Meeting(Record):
     description: Text | None = Field(default=None, description="What happened, briefly")
     series_number: int | None = Field(
         default=None, ge=1, description="Number in its series (e.g. 53 for the 53rd SCM), if any"
+    )
+    visiting_party_id: PartyId | None = Field(
+        default=None,
+        description="For a visit: the state or party the visitors came from (FK parties), kept "
+        "even when the source names no visitor with a title",
     )
 
     @model_validator(mode="after")
@@ -1101,7 +1112,10 @@ TABLES: dict[str, Table] = {
             "meetings",
             Meeting,
             ("meeting_id",),
-            (_fk("country", "parties", "party_id"),),
+            (
+                _fk("country", "parties", "party_id"),
+                _fk("visiting_party_id", "parties", "party_id"),
+            ),
         ),
         Table(
             "meeting_participants",

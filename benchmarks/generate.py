@@ -130,6 +130,7 @@ def gen_officials(s: Sizes) -> Rows:
             "native_name": None,
             "party_id": party(j % 100),
             "wikidata_id": f"Q{j + 1}",
+            "honorific": None,
         }
         for j in range(s.officials)
     ]
@@ -214,6 +215,7 @@ def gen_meetings(s: Sizes) -> Rows:
                 "country": party(i % 100),
                 "description": None,
                 "series_number": None,
+                "visiting_party_id": None,
             }
         )
     return rows

@@ -33,7 +33,7 @@ def test_load_prints_csv_and_json(published, capsys) -> None:
         '"series":null,"kind":"ministerial_2plus2","format":"in_person",'
         '"start_date":"2021-03-16","end_date":"2021-03-16",'
         '"date_precision":"day","city":"Tokyo","venue":null,"country":"JPN","description":null,'
-        '"series_number":null}]\n'
+        '"series_number":null,"visiting_party_id":null}]\n'
     )
 
 

@@ -17,7 +17,7 @@ def test_summary_line(fake_repo, capsys):
     assert code == 0
     assert out.startswith(
         "hsg import: read 17 upstream rows (6 trips, 10 visits, 1 presidencies); "
-        "wrote 14 meetings; merged 2 exact duplicates; flagged 4 near-duplicates; unmapped 1; "
+        "wrote 15 meetings; merged 2 exact duplicates; flagged 4 near-duplicates; unmapped 1; "
         "72 file(s) not as pinned (--allow-unpinned): travels/president-travels/biden-joseph-r.xml"
     )
     assert out.endswith(" and 67 more\n")

@@ -34,7 +34,10 @@ def test_counts_and_known_duplicates(full):
     rec, result = full
     s = result.summary
     assert s["rows_read"] == {"trips": 4271, "visits": 3264, "presidencies": 47, "total": 7582}
-    assert s["meetings_written"] == 4271 + 3264 - s["merged_exact_duplicates"]
+    assert (
+        s["meetings_written"] == 4271 + 3264 - s["merged_exact_duplicates"] + s["journeys_written"]
+    )
+    assert (s["journeys_written"], s["merged_exact_duplicates"]) == (881, 2)
     assert s["files_differing_from_pinned_commit"] == []
     path = rec.parent / "imported" / "hsg" / "upstream_records.csv"
     upstream = list(csv.DictReader(path.open(encoding="utf-8", newline="")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from alliance_data_curate.importers.hsg import titles
 from alliance_data_curate.importers.hsg.names import name_key, person, split_visitors
 from alliance_data_curate.importers.hsg.parse import UpstreamError, read_visits
 
@@ -62,3 +63,75 @@ def test_entities_refused(tmp_path):
     )
     with pytest.raises(UpstreamError, match="unsafe XML"):
         read_visits(bomb, "bomb.xml")
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "honorific", "name", "given", "family", "order"),
+    [
+        # two surnames only after a compound given name or with 3+ parts
+        ("Prime Minister Jose Maria Aznar", "ESP", None, "Jose Maria Aznar", "Jose Maria",
+         "Aznar", "given_family"),
+        ("Prime Minister Jose Luis Rodriguez Zapatero", "ESP", None,
+         "Jose Luis Rodriguez Zapatero", "Jose Luis", "Rodriguez Zapatero", "given_family"),
+        # both surnames as Mexico writes them, spelt as upstream spells them
+        ("President Ernesto Zedillo Ponce de Leon", "MEX", None, "Ernesto Zedillo Ponce de Leon",
+         "Ernesto", "Zedillo Ponce de Leon", "given_family"),
+        ("President Ruiz Cortines", "MEX", None, "Ruiz Cortines", None, "Ruiz Cortines",
+         "given_family"),
+        # family name first
+        ("Prime Minister Lee Kuan Yew", "SGP", None, "Lee Kuan Yew", "Kuan Yew", "Lee",
+         "family_given"),
+        ("Prime Minister Hun Sen", "KHM", None, "Hun Sen", "Sen", "Hun", "family_given"),
+        ("Premier Li Peng", "CHN", None, "Li Peng", "Peng", "Li", "family_given"),
+        ("President Nguyen Minh Triet", "VNM", None, "Nguyen Minh Triet", "Minh Triet",
+         "Nguyen", "family_given"),
+        ("Prime Minister Il Kwon Chung", "KOR", None, "Il Kwon Chung", "Il Kwon", "Chung",
+         "given_family"),
+        ("Prime Minister Viktor Orban", "HUN", None, "Viktor Orban", "Viktor", "Orban",
+         "given_family"),
+        # Mongolian patronymic: the given name (last) is what the person is known by
+        ("President Khaltmaa Battulga", "MNG", None, "Khaltmaa Battulga", None, "Battulga",
+         "given_family"),
+        # particles stay with the family name
+        ("Prime Minister Van Zeeland", "BEL", None, "Van Zeeland", None, "Van Zeeland",
+         "given_family"),
+        ("President Charles de Gaulle", "FRA", None, "Charles de Gaulle", "Charles", "de Gaulle",
+         "given_family"),
+        # honorifics moved to their own field
+        ("Prime Minister U Nu", "MMR", "U", "Nu", None, "Nu", "given_family"),
+        ("Prime Minister Ne Win", "MMR", None, "Ne Win", None, "Ne Win", "given_family"),
+        ("President Dr. Hilda C. Heine", "MHL", "Dr.", "Hilda C. Heine", "Hilda C.", "Heine",
+         "given_family"),
+        ("Governor General Lord Gowrie", "AUS", "Lord", "Gowrie", None, "Gowrie", "given_family"),
+        ("Governor General Viscount Alexander", "CAN", "Viscount", "Alexander", None, "Alexander",
+         "given_family"),
+        ("Prime Minister Sheikh Hasina", "BGD", None, "Sheikh Hasina", "Sheikh", "Hasina",
+         "given_family"),
+        ("President of the Council of Ministers Hussain Mohammad Ershad", "BGD", None,
+         "Hussain Mohammad Ershad", "Hussain Mohammad", "Ershad", "given_family"),
+    ],
+)  # fmt: skip
+def test_name_conventions(text, party, honorific, name, given, family, order):
+    [(title, written)] = split_visitors(text)
+    who = person(title, written, party)
+    got = (who.honorific, who.name, who.given_name, who.family_name, who.name_order)
+    assert got == (honorific, name, given, family, order)
+
+
+def test_van_buren_and_council_title():
+    assert person(None, "Martin Van Buren", "USA").family_name == "Van Buren"
+    assert (
+        split_visitors("President of the Council of Ministers Hussain Mohammad Ershad")[0][0]
+        == "President of the Council of Ministers"
+    )
+
+
+@pytest.mark.parametrize(
+    ("party", "upstream", "normalised"),
+    [("ESP", "President", "Prime Minister"), ("IRL", "Prime Minister", "Taoiseach"),
+     ("KWT", "Emir", "Amir"), ("CHN", "Prime Minister", "Premier"),
+     ("FRA", "Premier", "Prime Minister"), ("NIU", "Premier", "Premier"),
+     ("FRA", "President", "President")],
+)  # fmt: skip
+def test_title_vocabulary(party, upstream, normalised):
+    assert titles.normalise(party, upstream) == normalised

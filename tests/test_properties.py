@@ -50,6 +50,7 @@ def meetings(draw: st.DrawFn) -> dict:
         "country": draw(st.none() | st.sampled_from(["USA", "JPN", "KOR"])),
         "description": draw(st.none() | text),
         "series_number": draw(st.none() | st.integers(min_value=1, max_value=99)),
+        "visiting_party_id": draw(st.none() | st.sampled_from(["USA", "JPN", "KOR"])),
     }
 
 

@@ -7,18 +7,20 @@ near-duplicates are kept and reported for an editor to judge.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from . import identities
 from .countries import Crosswalk
-from .names import person, split_visitors
+from .names import person, split_honorific, split_visitors
 from .parse import President, Snapshot, Trip, UpstreamError, Visit
-from .people import USA, Curated, People
+from .people import ELECT_TITLE, USA, Curated, People
 
 T = TypeVar("T", Trip, Visit)
 
@@ -65,8 +67,8 @@ def _id_order(row: Trip | Visit) -> tuple[int, str]:
 
 def group_duplicates(
     rows: Sequence[T], place: Callable[[T], Hashable], text: Callable[[T], Hashable]
-) -> list[tuple[list[T], bool]]:
-    """Rows grouped by identical content (exact duplicates), each with a near-duplicate flag.
+) -> list[tuple[list[T], str | None]]:
+    """Rows grouped by identical content (exact duplicates), each with a near-duplicate reason.
 
     ``place`` is everything but the text (traveller, dates, place); rows that share it but not
     the text are near-duplicates: kept apart, flagged.
@@ -74,12 +76,34 @@ def group_duplicates(
     by_place: dict[Hashable, dict[Hashable, list[T]]] = defaultdict(lambda: defaultdict(list))
     for row in sorted(rows, key=_id_order):
         by_place[place(row)][text(row)].append(row)
+    same_place = "same traveller or visitor, dates and place; different text"
     return [
-        (same, len(variants) > 1) for variants in by_place.values() for same in variants.values()
+        (same, same_place if len(variants) > 1 else None)
+        for variants in by_place.values()
+        for same in variants.values()
     ]
 
 
-def _status(index: int, near: bool) -> str:
+def overlapping(groups: list[tuple[list[Trip], str | None]]) -> set[str]:
+    """Ids of trip stops overlapping another stop of one traveller at the same place.
+
+    Upstream sometimes enters one stop twice with different end dates and remarks (Blinken in
+    Brussels, ids 3994 and 4021); both are kept and flagged for an editor.
+    """
+    by_place: dict[tuple, list[Trip]] = defaultdict(list)
+    for group, _ in groups:
+        t = group[0]
+        by_place[(t.who, t.role, t.country, t.locale)].append(t)
+    flagged: set[str] = set()
+    for stops in by_place.values():
+        stops.sort(key=lambda t: (t.start, t.end, _id_order(t)))
+        for a, b in pairwise(stops):
+            if b.start <= a.end and (a.start, a.end) != (b.start, b.end):
+                flagged |= {a.id, b.id}
+    return flagged
+
+
+def _status(index: int, near: str | None) -> str:
     if index > 0:
         return "exact_duplicate"
     return "near_duplicate" if near else "unique"
@@ -98,6 +122,9 @@ class Builder:
         self.president_elect = 0
         self.identities = identities.load()
         self.identity_rules_applied: Counter[str] = Counter()
+        self.trip_roles: dict[str, str] = {}  # trip meeting id → traveller role
+        self.journey_links: set[tuple[str, str]] = set()
+        self.journeys_written = 0
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -120,7 +147,9 @@ class Builder:
             }
         )
 
-    def _meeting(self, meeting: dict[str, Any], group: list, source_id: str, near: bool, text):
+    def _meeting(
+        self, meeting: dict[str, Any], group: list, source_id: str, near: str | None, text
+    ):
         first = group[0]
         meeting_id = meeting["meeting_id"]
         self.result.tables["meetings"].append(meeting)
@@ -129,6 +158,9 @@ class Builder:
         self.merged += len(group) - 1
         merged = f"; exact duplicate id(s) {', '.join(r.id for r in group[1:])} merged here"
         note = f"{first.file} id {first.id}" + (merged if len(group) > 1 else "")
+        party_name = self._party_name(meeting.get("visiting_party_id") or meeting["country"])
+        if first.country_label != party_name:  # "Poland (government-in-exile)", "Upper Volta"
+            note += f"; upstream country {first.country_label!r} ({first.country})"
         self.result.tables["evidence"].append(
             {
                 "evidence_id": f"{meeting_id}-meetings-hsg",
@@ -145,6 +177,7 @@ class Builder:
                     "meeting_id": meeting_id,
                     "upstream_ids": [r.id for r in group],
                     "file": first.file,
+                    "reason": near,
                 }
             )
 
@@ -174,8 +207,12 @@ class Builder:
             lambda t: (t.who, t.role, t.start, t.end, t.country, t.locale),
             lambda t: t.remarks,
         )
+        overlaps = overlapping(groups)
         for group, near in groups:
             trip = group[0]
+            self.trip_roles[f"hsg-trip-{trip.id}"] = trip.role
+            if near is None and trip.id in overlaps:
+                near = "same traveller and place, overlapping dates; a stop entered twice?"
             official_id = self.people.add_traveller(trip.who, trip.name, source_id, trip.file)
             if trip.who not in seen_who:
                 seen_who.add(trip.who)
@@ -188,7 +225,7 @@ class Builder:
                     self._upstream(source_id, key, "positions", position_id, "unique")
             self._trip_meeting(group, near, official_id, source_id)
 
-    def _trip_meeting(self, group: list[Trip], near: bool, official_id: str, source_id: str):
+    def _trip_meeting(self, group: list[Trip], near: str | None, official_id: str, source_id: str):
         trip = group[0]
         party_id = self._party(trip.country, trip)
         place = ", ".join(p for p in (trip.locale, self._party_name(party_id)) if p)
@@ -210,7 +247,7 @@ class Builder:
         term = self._elect_term(trip)
         if term is not None:
             self.people.add_president_elect(official_id, trip, term, source_id)
-            title = "President-elect of the United States"
+            title = ELECT_TITLE
             self.president_elect += 1
         self.result.tables["meeting_participants"].append(
             {
@@ -235,6 +272,73 @@ class Builder:
         following = [p for p in terms if p.took_office > trip.end]
         return following[0] if following and not held else None
 
+    def journeys(self) -> None:
+        """Consecutive stops of one traveller's trip, linked ``part_of`` a journey meeting.
+
+        Stops of one traveller in one role belong to one journey when each starts no later
+        than the day after the previous one ended (upstream has no trip grouping). A journey
+        of two or more stops becomes a meeting ``hsg-journey-<first stop id>`` (kind trip, no
+        country: it spans several) with the traveller as participant.
+        """
+        source_id = REPOS["travels"][0]
+        meetings = {m["meeting_id"]: m for m in self.result.tables["meetings"]}
+        stops: dict[tuple[str, str], list[tuple[dict[str, Any], dict[str, Any]]]] = defaultdict(
+            list
+        )
+        for mp in self.result.tables["meeting_participants"]:
+            meeting = meetings[mp["meeting_id"]]
+            if meeting["kind"] == "trip":
+                stops[(mp["official_id"], self.trip_roles[meeting["meeting_id"]])].append(
+                    (meeting, mp)
+                )
+        for legs in stops.values():
+            legs.sort(key=lambda leg: (leg[0]["start_date"], leg[0]["end_date"]))
+            journey = [legs[0]]
+            for leg in legs[1:]:
+                last_end = max(m["end_date"] for m, _ in journey)
+                if leg[0]["start_date"] <= last_end + dt.timedelta(days=1):
+                    journey.append(leg)
+                    continue
+                self._journey(journey, source_id)
+                journey = [leg]
+            self._journey(journey, source_id)
+
+    def _journey(self, legs: list[tuple[dict[str, Any], dict[str, Any]]], source_id: str):
+        if len(legs) < 2:
+            return
+        first, participant = legs[0]
+        journey_id = f"hsg-journey-{first['meeting_id'].removeprefix('hsg-trip-')}"
+        start, end = first["start_date"], max(m["end_date"] for m, _ in legs)
+        places = list(dict.fromkeys(self._party_name(m["country"]) for m, _ in legs))
+        name = first["title"].split(" in ")[0]
+        self.result.tables["meetings"].append(
+            {
+                "meeting_id": journey_id,
+                "title": f"{name}'s trip to {', '.join(places)} ({start} to {end})",
+                "kind": "trip",
+                "format": "in_person",
+                "start_date": start,
+                "end_date": end,
+                "date_precision": "day",
+                "description": f"{len(legs)} consecutive stops, grouped by the importer",
+            }
+        )
+        self.result.tables["meeting_participants"].append({**participant, "meeting_id": journey_id})
+        ids = ", ".join(m["meeting_id"] for m, _ in legs)
+        self.result.tables["evidence"].append(
+            {
+                "evidence_id": f"{journey_id}-meetings-hsg",
+                "table": "meetings",
+                "record_id": journey_id,
+                "source_id": source_id,
+                "quote": None,
+                "note": f"stops {ids}: one traveller, each stop starting by the day after the "
+                "previous one ended",
+            }
+        )
+        self.journey_links |= {(m["meeting_id"], journey_id) for m, _ in legs}
+        self.journeys_written += 1
+
     # --- visits ----------------------------------------------------------------------------
 
     def visits(self) -> None:
@@ -248,10 +352,9 @@ class Builder:
             visit = group[0]
             party_id = self._party(visit.country, visit)
             meeting_id = f"hsg-visit-{visit.id}"
-            country = self._party_name(party_id)
             meeting = {
                 "meeting_id": meeting_id,
-                "title": f"Visit of {visit.visitor} ({country}) to the United States",
+                "title": f"Visit of {visit.visitor} ({visit.country_label}) to the United States",
                 "kind": "visit",
                 "format": "in_person",
                 "start_date": visit.start,
@@ -259,6 +362,7 @@ class Builder:
                 "date_precision": "day",
                 "country": USA,
                 "description": visit.description,
+                "visiting_party_id": party_id,
             }
             self._meeting(meeting, group, source_id, near, visit.description)
             self._visitors(visit, meeting_id, party_id, source_id)
@@ -271,10 +375,15 @@ class Builder:
             raise UpstreamError(f"{where}: {exc}") from None
         party = self.crosswalk.party_row(party_id)
         for title, written in pieces:
+            honorific, bare = split_honorific(written, party_id)
             name, rule = self.identities.person(party_id, title, written, visit.start)
+            if rule is None:
+                name, rule = self.identities.person(party_id, title, bare, visit.start)
             if rule is not None:
                 self.identity_rules_applied[f"{rule.kind}: {rule.person} ({rule.party})"] += 1
             who = person(title, name, party_id)
+            if who.honorific is None and honorific:
+                who = replace(who, honorific=honorific)
             official_id = self.people.add_visitor(who, party_id, visit.visitor, source_id, where)
             if title is None:
                 self.untitled += 1
@@ -299,8 +408,9 @@ class Builder:
         meetings = {m["meeting_id"]: m for m in self.result.tables["meetings"]}
         for mp in self.result.tables["meeting_participants"]:
             meeting = meetings[mp["meeting_id"]]
-            index[(mp["official_id"], meeting["country"])].append(meeting)
-        links = set()
+            if meeting.get("country"):
+                index[(mp["official_id"], meeting["country"])].append(meeting)
+        links = set(self.journey_links)
         for cm in self.curated.meetings:
             start = cm.get("start_date")
             if start is None or cm.get("country") is None:
@@ -320,6 +430,7 @@ class Builder:
     def run(self, commits: dict[str, str]) -> Result:
         self.presidents()
         self.trips()
+        self.journeys()
         self.visits()
         self.relations()
         tables = self.result.tables
@@ -349,6 +460,7 @@ class Builder:
                 "total": len(snap.trips) + len(snap.visits) + len(snap.presidents),
             },
             "meetings_written": len(tables["meetings"]),
+            "journeys_written": self.journeys_written,
             "merged_exact_duplicates": self.merged,
             "near_duplicates_flagged": sum(
                 len(n["upstream_ids"]) for n in self.result.near_duplicates

@@ -115,3 +115,31 @@ def make_registry(folders: dict[str, Path], commits: dict[str, str]) -> dict[str
             "files": {p.relative_to(folder).as_posix(): sha256(p) for p in files},
         }
     return registry
+
+
+def require_pinned(
+    folders: dict[str, Path], registry: dict[str, Any], path: Path, allow_unpinned: bool
+) -> list[str]:
+    """The snapshot's files that are missing or differ from the registry; refused unless allowed.
+
+    Raises
+    ------
+    UpstreamError
+        Some files differ and ``allow_unpinned`` is false; nothing has been written.
+
+    Example
+    -------
+    >>> require_pinned({"travels": Path("t")}, load_registry(), REGISTRY, True)  # doctest: +SKIP
+    []
+    """
+    differing = check_snapshot(folders, registry)
+    if differing and not allow_unpinned:
+        shown = ", ".join(differing[:5]) + (
+            f" and {len(differing) - 5} more" if len(differing) > 5 else ""
+        )
+        raise UpstreamError(
+            f"{len(differing)} upstream file(s) are missing or differ from the sha256 pinned in "
+            f"{path.name}: {shown}. Import the pinned snapshot, or pass "
+            "--allow-unpinned to import these files anyway (the summary will list them)"
+        )
+    return differing

@@ -22,7 +22,7 @@ from ...writers import sorted_rows, write_csv
 from ..pocom.output import read_output
 from . import countries, fetch
 from .build import Result, build
-from .parse import UpstreamError, read_snapshot
+from .parse import read_snapshot
 from .people import Curated
 
 SUBFOLDER = "hsg"
@@ -79,16 +79,7 @@ def run(
         folders = {"travels": Path(source) / "travels", "visits": Path(source) / "visits"}
     else:
         folders = fetch.fetch(commits, cache=cache, base_url=base_url, registry=registry)
-    differing = fetch.check_snapshot(folders, registry)
-    if differing and not allow_unpinned:
-        shown = ", ".join(differing[:5]) + (
-            f" and {len(differing) - 5} more" if len(differing) > 5 else ""
-        )
-        raise UpstreamError(
-            f"{len(differing)} upstream file(s) are missing or differ from the sha256 pinned in "
-            f"{fetch.REGISTRY.name}: {shown}. Import the pinned snapshot, or pass "
-            "--allow-unpinned to import these files anyway (the summary will list them)"
-        )
+    differing = fetch.require_pinned(folders, registry, fetch.REGISTRY, allow_unpinned)
     snap = read_snapshot(folders["travels"], folders["visits"])
     pinned = fetch.pinned_commits(registry)
     curated = read_curated(records_dir)

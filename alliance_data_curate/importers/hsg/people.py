@@ -11,11 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import titles
 from .names import Person, name_key, slug
+from .names import person as split_person
 from .parse import President, Trip
 
 USA = "USA"
-ROLE_TITLES = {"president": "President of the United States", "secretary": "Secretary of State"}
+# As the curated records word them: one title per office (titles.yaml for other countries).
+ROLE_TITLES = {"president": "President", "secretary": "Secretary of State"}
+ELECT_TITLE = "President-elect"
 ROLE_ORGS = {"president": "Executive Office of the President", "secretary": "Department of State"}
 # Upstream `who` ids whose default official id (first given name + family name) would be
 # ambiguous or not the name the person is known by.
@@ -144,14 +148,16 @@ class People:
         official_id = self.traveller_id(who)
         if self.is_curated(official_id) or official_id in self.officials:
             return official_id
-        words = name.split()
+        who_ = split_person(None, name, USA)
         self.officials[official_id] = {
             "official_id": official_id,
-            "name": name,
-            "given_name": " ".join(words[:-1]) or None,
-            "family_name": words[-1],
+            "name": who_.name,
+            "given_name": who_.given_name,
+            "family_name": who_.family_name,
+            "suffix": who_.suffix,
             "name_order": "given_family",
             "party_id": USA,
+            "honorific": who_.honorific,
         }
         self._cite("officials", official_id, source_id, name, f"{where}, who {who}")
         return official_id
@@ -209,7 +215,7 @@ class People:
             self.positions[position_id] = {
                 "position_id": position_id,
                 "official_id": official_id,
-                "title": "President-elect of the United States",
+                "title": ELECT_TITLE,
                 "organization": ROLE_ORGS["president"],
                 "party_id": USA,
                 "end_date": term.took_office - dt.timedelta(days=1),
@@ -261,6 +267,7 @@ class People:
             "suffix": person.suffix,
             "name_order": person.name_order,
             "party_id": party_id,
+            "honorific": person.honorific,
         }
         self._cite("officials", official_id, source_id, quote, where)
         return official_id
@@ -274,23 +281,36 @@ class People:
         source_id: str,
         where: str,
     ) -> str:
-        """The visitor's title as a position with unknown term; a curated one if it matches."""
+        """The visitor's title as a position with unknown term; a curated one if it matches.
+
+        The title is normalised by ``titles.yaml``; the upstream wording is kept as
+        ``source_title`` when it differs.
+        """
+        normal = titles.normalise(party["party_id"], title)
         for p in self.curated.positions.get(official_id, []):
-            if _fold(p["title"]) == _fold(title):
+            if _fold(p["title"]) == _fold(normal):
                 return p["title"]
-        position_id = f"{official_id}-{slug(title)}"
-        if position_id not in self.positions:
+        position_id = f"{official_id}-{slug(normal)}"
+        position = self.positions.get(position_id)
+        if position is None:
             self.positions[position_id] = {
                 "position_id": position_id,
                 "official_id": official_id,
-                "title": title,
+                "title": normal,
                 "organization": f"Government of {party['name']}",
                 "party_id": party["party_id"],
                 "tenure_status": "unknown",
+                "source_title": title if title != normal else None,
             }
-            note = f"{where}: title as the visits data gives it; term dates not given"
+            note = (
+                f"{where}: title as the visits data gives it ({title!r}) on the visit's dates; "
+                "the source gives no term dates"
+            )
             self._cite("positions", position_id, source_id, quote, note)
-        return title
+        elif title != normal and title not in (position["source_title"] or "").split(" | "):
+            words = [w for w in (position["source_title"] or "").split(" | ") if w]
+            position["source_title"] = " | ".join(sorted({*words, title}))
+        return normal
 
     def _cite(
         self, table: str, record_id: str, source_id: str, quote: str | None, note: str

@@ -27,8 +27,12 @@ def run(
     commits: list[str] | None = None,
     base_url: str | None = None,
     cache: Path | None = None,
+    allow_unpinned: bool = False,
 ) -> Result:
     """Import pocom from ``source`` (the repository's folder) or by pinned, hashed download.
+
+    A local snapshot that differs from the pinned files is refused unless ``allow_unpinned``
+    (see ``hsg.fetch.require_pinned``); the import is written only if it validates.
 
     Example
     -------
@@ -39,12 +43,11 @@ def run(
         folder = Path(source)
     else:
         folder = fetch.fetch(commits, cache=cache, base_url=base_url, registry=registry)["pocom"]
+    differing = fetch.require_pinned({"pocom": folder}, registry, REGISTRY, allow_unpinned)
     snap = read_snapshot(folder)
     commit = fetch.pinned_commits(registry)["pocom"]
     result = build(snap, countries.load(), read_curated(Path(records_dir)), commit)
-    result.summary["files_differing_from_pinned_commit"] = fetch.check_snapshot(
-        {"pocom": folder}, registry
-    )
+    result.summary["files_differing_from_pinned_commit"] = differing
     write(result, Path(imported_dir) / SUBFOLDER, Path(records_dir), near_duplicates=None)
     return result
 
