@@ -121,7 +121,8 @@ def _suspended(events: pd.DataFrame, day: dt.date) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     kinds = events[events.event.isin(["obligations_suspended", "obligations_restored"])]
     for row in kinds.sort_values("date").itertuples():
-        if _day(row.date) is not None and _day(row.date) <= day:
+        when = _day(row.date)
+        if when is not None and when <= day:
             pair = (row.agreement_id, row.party_id)
             if row.event == "obligations_suspended":
                 out.add(pair)

@@ -168,11 +168,11 @@ def locked(root: Path, name: str) -> Iterator[None]:
         except ImportError:  # pragma: no cover (Windows)
             import msvcrt
 
-            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
             try:
                 yield
             finally:
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
             return
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
@@ -296,9 +296,8 @@ class UntrustedIndex(ValueError):
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string"}.get(
-        type(value), type(value).__name__
-    )
+    names: dict[type, str] = {dict: "a mapping", list: "a list", str: "a string"}
+    return names.get(type(value), type(value).__name__)
 
 
 def parse_index(document: Any, origin: str = "index.json") -> list[Version]:
@@ -331,7 +330,7 @@ def parse_index(document: Any, origin: str = "index.json") -> list[Version]:
         if not isinstance(entry, dict):
             raise refuse(where, f"must be a mapping, not {_kind(entry)}")
         try:
-            version = check_version(entry.get("version"))
+            version = check_version(entry.get("version", ""))
         except ValueError as exc:
             raise refuse(f"{where}.version", str(exc)) from None
         if version in seen:
@@ -515,7 +514,7 @@ def fetch_release(entry: Version, *, progress: bool = False) -> Path:
     return folder
 
 
-def _bar(show: bool, total: int, label: str):
+def _bar(show: bool, total: int, label: str) -> Any:
     """One progress bar for the whole release (tqdm), or a silent stand-in."""
     from tqdm import tqdm
 

@@ -79,13 +79,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def published(tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch):
-    """Two releases served over HTTP; this installation 'ships' the newer one."""
-    url, served = http_server
-    repo = tmp_path / "repo"
+@pytest.fixture(scope="session")
+def two_releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """releases/ of a checkout with 0.1.0 and 0.2.0 (KOR added), made once per session."""
+    base = tmp_path_factory.mktemp("published")
+    repo = base / "repo"
     (repo / "releases").mkdir(parents=True)
-    records = shutil.copytree(RECORDS_MIN, tmp_path / "records")
+    records = shutil.copytree(RECORDS_MIN, base / "records")
     release("0.1.0", checkout(repo, records), date=dt.date(2021, 4, 1), text_dirs=[TEXTS])
     parties = records / "parties.yaml"
     parties.write_text(
@@ -93,7 +93,19 @@ def published(tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch):
         + "- party_id: KOR\n  name: South Korea\n  kind: state\n  cow_code: 732\n"
     )
     release("0.2.0", checkout(repo, records), date=dt.date(2021, 5, 1), text_dirs=[TEXTS])
-    shutil.copytree(repo / "releases", served, dirs_exist_ok=True)
+    return repo / "releases"
+
+
+@pytest.fixture
+def published(tmp_path: Path, http_server, two_releases: Path, monkeypatch: pytest.MonkeyPatch):
+    """Two releases served over HTTP; this installation 'ships' the newer one.
+
+    Each test gets its own copies (served and shipped), so it may damage them freely.
+    """
+    url, served = http_server
+    repo = tmp_path / "repo"
+    shutil.copytree(two_releases, repo / "releases")
+    shutil.copytree(two_releases, served, dirs_exist_ok=True)
     cache = tmp_path / "cache"
     monkeypatch.setenv("ALLIANCE_DATA_URL", url)
     monkeypatch.setenv("ALLIANCE_DATA_CACHE", str(cache))
@@ -103,3 +115,19 @@ def published(tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch):
     api._shipped_index.cache_clear()
     yield url, served, cache
     api._shipped_index.cache_clear()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="also run tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests run in CI (CI=true) or with --slow; `pytest` alone stays under 90 s."""
+    import os
+
+    if config.getoption("--slow") or os.environ.get("CI") == "true":
+        return
+    skip = pytest.mark.skip(reason="slow: runs in CI (CI=true) or with `pytest --slow`")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -48,12 +48,14 @@ def test_release_matches_its_index_hashes(entry: index.Version) -> None:
     )
 
 
+@pytest.mark.slow  # releases are immutable: their hashes are checked on every run instead
 @pytest.mark.parametrize("entry", VERSIONS, ids=lambda v: v.version)
 def test_release_validates_with_frictionless(entry: index.Version) -> None:
     report = Package(str(RELEASES / entry.version / "datapackage.json")).validate()
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
 
 
+@pytest.mark.slow
 def test_latest_release_rebuilds_from_the_records(tmp_path: Path) -> None:
     """Records edited without a new release fail here: release them as a new version."""
     if not SEEDS.is_dir():

@@ -15,7 +15,10 @@ from conftest import ROOT
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "shared" / "upstream" / "hsg"
 
-pytestmark = pytest.mark.skipif(not SNAPSHOT.is_dir(), reason="upstream snapshot not present")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not SNAPSHOT.is_dir(), reason="upstream snapshot not present"),
+]
 
 
 @pytest.fixture(scope="module")
