@@ -217,6 +217,33 @@ def _user_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_positions)
 
     p = sub.add_parser(
+        "allies",
+        help="U.S. treaty allies on a day",
+        description="Parties toward which the United States had a collective-defense "
+        "obligation on a day, with the treaty.",
+    )
+    p.add_argument("--on", required=True, help="the day, YYYY-MM-DD")
+    p.add_argument(
+        "--include-suspended",
+        action="store_true",
+        help="also list parties whose U.S. obligations were suspended",
+    )
+    p.add_argument("--version", help="release version (default: the shipped one)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
+    p.set_defaults(func=cmd_allies)
+
+    p = sub.add_parser(
+        "in-force",
+        help="agreements in force on a day",
+        description="Agreements in force on a day, one row per party.",
+    )
+    p.add_argument("--on", required=True, help="the day, YYYY-MM-DD")
+    p.add_argument("--party", help="only agreements of this party (e.g. JPN)")
+    p.add_argument("--version", help="release version (default: the shipped one)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
+    p.set_defaults(func=cmd_in_force)
+
+    p = sub.add_parser(
         "cite",
         help="how to cite a release",
         description="Print the citation of a release (default: the shipped one).",
