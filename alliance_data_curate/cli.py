@@ -66,7 +66,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _validate_release(folder: Path, fmt: str) -> int:
     """A built release, checked column-wise; fast at millions of rows."""
-    from .columnar import validate_release
+    from .rules import validate_release
 
     if not (folder / "datapackage.json").is_file():
         raise UsageError(f"{folder} is not a release folder (no datapackage.json)")

@@ -1,4 +1,4 @@
-"""The wording of cross-record problems, shared by the YAML and the columnar validators.
+"""The wording of problems, shared by the records and the release paths of ``rules.py``.
 
 Both validators must say the same thing about the same defect (a test compares them), so each
 reason is written here once.
@@ -36,3 +36,19 @@ def not_within(meeting: str, start: Any, end: Any, related: str, r_start: Any, r
 
 def same_person(what: str, other: str, where: str) -> str:
     return f"same {what} as official {other} ({where}); one person must be one record"
+
+
+def no_record(table: str, record_id: Any) -> str:
+    return f"no {table} record {record_id!r}"
+
+
+def no_field(table: str, field: Any) -> str:
+    return f"{table} has no field {field!r}"
+
+
+def model_accepts(rules: list[str]) -> str:
+    return f"release rule(s) {', '.join(rules)} failed but the model accepts the row"
+
+
+def declared(what: str, found: Any, expected: Any) -> str:
+    return f"{what} is {found} but datapackage.json declares {expected}"

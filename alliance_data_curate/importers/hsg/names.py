@@ -8,8 +8,9 @@ says which order that is, so nothing is reordered by guesswork.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from ...names import NICKNAME_RE
 
 # Misspellings and spacing slips seen in the titles; fixed before titles are matched.
 TITLE_FIXES: tuple[tuple[str, str], ...] = (
@@ -77,7 +78,6 @@ TITLE_RE = re.compile(r"^(" + "|".join(re.escape(t) for t in TITLES) + r")(?=\s|
 SPLIT_RE = re.compile(r"\s*(?:,|\band\b)\s+(?=(?:" + "|".join(map(re.escape, TITLES)) + r")\b)")
 
 SUFFIX_RE = re.compile(r",?\s+(Jr\.?|Sr\.?|2nd|3rd|[IVX]+)$")
-NICKNAME_RE = re.compile(r"\s*\([^)]*\)")
 PARTICLES = {"de", "del", "della", "di", "da", "das", "do", "dos", "du", "la", "le", "van", "von"}
 # Where two family names are the norm (paternal and maternal), the last two name parts form it.
 TWO_SURNAMES = {
@@ -160,24 +160,3 @@ def person(title: str | None, name: str, party_id: str) -> Person:
     n_family = 2 if party_id in TWO_SURNAMES and len(groups) >= 3 else 1
     given, family = groups[:-n_family], groups[-n_family:]
     return Person(title, name, " ".join(given), " ".join(family), suffix, order)
-
-
-def ascii_fold(text: str) -> str:
-    """Accents dropped (Shinzō → Shinzo), so spellings with and without them compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def slug(text: str) -> str:
-    """Lowercase ASCII slug of a name, as official ids are formed."""
-    words = re.findall(r"[a-z0-9]+", ascii_fold(NICKNAME_RE.sub("", text)).lower())
-    return "-".join(words)
-
-
-def name_key(name: str) -> str:
-    """The comparison form of a name: ASCII, case-folded, punctuation dropped, words sorted.
-
-    Sorting the words makes "Suga Yoshihide" and "Yoshihide Suga" one key, so the same person
-    written in either order is recognised as one official.
-    """
-    return " ".join(sorted(slug(name).split("-")))

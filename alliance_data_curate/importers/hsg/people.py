@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .names import Person, name_key, slug
+from ...names import name_key, slug
+from .names import Person
 from .parse import President, Trip
 
 USA = "USA"

@@ -1,4 +1,4 @@
-"""The columnar validator: clean releases pass, every planted defect is found, parity with YAML."""
+"""Validating a built release: clean releases pass, every planted defect is found, parity with YAML."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from frictionless import Package
 from alliance_data.cli import main
 from alliance_data_curate import checks, records
 from alliance_data_curate.build import build
-from alliance_data_curate.columnar import validate_release
+from alliance_data_curate.rules import validate_release
 from conftest import RECORDS_MIN, ROOT, TEXTS
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
