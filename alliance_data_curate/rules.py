@@ -108,21 +108,21 @@ class Rule:
 def _repeats(table: str, source: str, by: list[str], first: str) -> str:
     """Rows of ``source`` whose ``by`` values an earlier row has, with that first row's place.
 
-    Grouping finds the repeated values first; only their rows are then ordered, so a table of
-    millions with a handful of repeats is ordered a handful of rows.
+    Rows are grouped by a hash of the values first (cheap, integers); only rows whose hash
+    repeats are then grouped by the values themselves, so a table of millions with a handful
+    of repeats orders a handful of rows.
     """
-    cols = ", ".join(q(c) for c in by)
-    same = " AND ".join(f"s.{q(c)} IS NOT DISTINCT FROM g.{q(c)}" for c in by)
+    cols = ", ".join(f"s.{q(c)}" for c in by)
     return f"""
     WITH s AS NOT MATERIALIZED ({source}),
-    g AS (SELECT {cols} FROM s GROUP BY ALL HAVING count(*) > 1),
+    g AS (SELECT hash({cols}) AS h FROM s GROUP BY h HAVING count(*) > 1),
     r AS (
         SELECT s.*, first_value(s._seq) OVER w AS first_seq,
                first_value(s._file) OVER w AS first_file,
                first_value(s._line) OVER w AS first_line,
                first_value({first}) OVER w AS first_id
-        FROM s SEMI JOIN g ON {same}
-        WINDOW w AS (PARTITION BY {", ".join(f"s.{q(c)}" for c in by)} ORDER BY s._seq)
+        FROM s SEMI JOIN g ON hash({cols}) = g.h
+        WINDOW w AS (PARTITION BY {cols} ORDER BY s._seq)
     )
     SELECT r.*, {_record_id(table, "r")} FROM r WHERE r._seq <> r.first_seq
     """
@@ -209,11 +209,18 @@ def _missing_evidence(table: str) -> Rule:
 
 # Valid meetings with their first and last day; a repeated id keeps its last row.
 MEETING_SPANS = """
-    SELECT meeting_id, span.s AS s, span.e AS e FROM (
-        SELECT meeting_id, arg_max(
-            {'s': start_date, 'e': coalesce(end_date, period_end(start_date, date_precision))},
-            _seq) AS span
-        FROM meetings WHERE _valid GROUP BY meeting_id
+    SELECT meeting_id, start_date AS s,
+           coalesce(end_date, period_end(start_date, date_precision)) AS e
+    FROM meetings
+    WHERE _valid AND _seq NOT IN (
+        SELECT _seq FROM (
+            SELECT _seq, row_number() OVER (PARTITION BY meeting_id ORDER BY _seq DESC) AS n
+            FROM meetings SEMI JOIN (
+                SELECT hash(meeting_id) AS h FROM meetings WHERE _valid
+                GROUP BY h HAVING count(*) > 1
+            ) g ON hash(meetings.meeting_id) = g.h
+            WHERE _valid
+        ) WHERE n > 1
     )
 """
 
@@ -238,10 +245,9 @@ def _participant_titles() -> Rule:
         SELECT {_where("t")}, {_record_id("meeting_participants", "t")},
                t.official_id, t.role_title, m.s, m.e
         FROM meeting_participants t JOIN m ON t.meeting_id = m.meeting_id
-        WHERE t._valid AND NOT EXISTS (
-            SELECT 1 FROM pos
-            WHERE pos.official_id = t.official_id AND pos.title = t.role_title AND {_held("m")}
-        )
+        ANTI JOIN pos
+            ON pos.official_id = t.official_id AND pos.title = t.role_title AND {_held("m")}
+        WHERE t._valid
     )
     SELECT p.*, list(DISTINCT pos.title) FILTER (WHERE pos.title IS NOT NULL) AS held
     FROM failing p LEFT JOIN pos ON pos.official_id = p.official_id AND {_held("p")}
