@@ -44,7 +44,7 @@ def _texts(args: argparse.Namespace, repo: Checkout) -> list[Path]:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check the records (or with --release, a built release); print every problem."""
     if args.release:
-        return _validate_release(Path(args.release), args.format)
+        return _validate_release(Path(args.release), args.format, args.memory_limit, args.temp_dir)
     from .checks import validate
 
     repo = _repo(args)
@@ -64,13 +64,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _validate_release(folder: Path, fmt: str) -> int:
-    """A built release, checked column-wise; fast at millions of rows."""
-    from .rules import validate_release
+def _validate_release(
+    folder: Path, fmt: str, memory_limit: str | None, temp_dir: str | None
+) -> int:
+    """A built release, scanned by DuckDB under a memory limit; fast at millions of rows."""
+    from .rules import MEMORY_LIMIT, validate_release
 
     if not (folder / "datapackage.json").is_file():
         raise UsageError(f"{folder} is not a release folder (no datapackage.json)")
-    report = validate_release(folder, fmt)
+    report = validate_release(
+        folder, fmt, memory_limit=memory_limit or MEMORY_LIMIT, temp_dir=temp_dir
+    )
     rate = report.total_rows / report.seconds if report.seconds else 0.0
     summary = f"{report.total_rows} rows ({fmt}) in {report.seconds:.2f} s, {rate:,.0f} rows/s"
     if report.problems:
@@ -203,6 +207,17 @@ def register(sub: argparse._SubParsersAction, helps: dict[str, str]) -> None:
         choices=("parquet", "csv"),
         default="parquet",
         help="with --release: which files to read (default parquet)",
+    )
+    p.add_argument(
+        "--memory-limit",
+        metavar="SIZE",
+        help="with --release: DuckDB memory limit, e.g. 2GB; beyond it joins spill to disk "
+        "(default 400MB)",
+    )
+    p.add_argument(
+        "--temp-dir",
+        metavar="DIR",
+        help="with --release: where spill files go (default: the system's temp folder)",
     )
     p.set_defaults(func=cmd_validate)
 

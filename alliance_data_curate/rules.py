@@ -660,6 +660,9 @@ class Release:
         path = self.path(table)
         if not path.is_file():
             self._file_problem(table, None, "file missing", None)
+            self.con.execute(
+                f"CREATE VIEW {q('_rows_' + table)} AS SELECT 0::BIGINT AS _seq LIMIT 0"
+            )
             found: dict[str, str] = {}
         elif self.fmt == "parquet":
             found = self._parquet(table, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import sys
@@ -58,6 +59,12 @@ def test_generated_release_is_valid_for_frictionless(clean: Path) -> None:
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
+@functools.cache
+def _validated(folder: Path, fmt: str):
+    """One validation per release and format, shared by the per-defect tests."""
+    return validate_release(folder, fmt)
+
+
 def _kinds() -> list[str]:
     _, _, defects = generate.generate(MEETINGS, defects=True)
     return sorted({d.kind for d in defects})
@@ -67,7 +74,7 @@ def _kinds() -> list[str]:
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_each_planted_defect_is_found(planted, kind: str, fmt: str) -> None:
     folder, _, defects = planted
-    report = validate_release(folder, fmt)
+    report = _validated(folder, fmt)
     found = {(p.table, p.line, p.record_id, p.field) for p in report.problems}
     rows = {(p.table, p.line, p.record_id) for p in report.problems}
     wanted = [d for d in defects if d.kind == kind and fmt in d.formats]
