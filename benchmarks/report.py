@@ -127,6 +127,42 @@ def summary(results: dict) -> str:
     )
 
 
+def engines(results: dict) -> list[str]:
+    """`validate --release` against its yardsticks (``engines.py``), if that was run."""
+    found = results.get("engines")
+    if not found:
+        return []
+    lines = [
+        "",
+        "## Rule engine against its yardsticks (`python benchmarks/engines.py`, Parquet)",
+        "",
+        "| size | memory limit | `validate --release` s | peak MB | previous validator s "
+        "| peak MB | DuckDB by hand s | peak MB | pyarrow read-all floor s | peak MB "
+        "| speed-up vs previous | defects found (ours, previous) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for size, e in found.items():
+        old = e.get("old_s")
+        lines.append(
+            f"| {_size(size)} | {e['memory_limit']} | {_n(e['ours_s'])} | {_n(e['ours_mb'], 0)} "
+            f"| {_n(old)} | {_n(e.get('old_mb'), 0)} | {_n(e['by_hand_s'])} "
+            f"| {_n(e['by_hand_mb'], 0)} | {_n(e['floor_s'])} | {_n(e['floor_mb'], 0)} "
+            f"| {_n(old / e['ours_s'], 1) + 'x' if old else '–'} "
+            f"| {'/'.join(map(str, e['ours_found']))}, "
+            f"{'/'.join(map(str, e.get('old_found', ['–'])))} |"
+        )
+    rec = results.get("records_vs_frictionless")
+    if rec:
+        lines += [
+            "",
+            f"`alliance-data validate` (records) {_n(rec['validate_s'])} s, "
+            f"{_n(rec['validate_mb'], 0)} MB; `frictionless validate` on releases/"
+            f"{rec['release']} {_n(rec['frictionless_s'])} s, {_n(rec['frictionless_mb'], 0)} MB; "
+            f"ratio **{_n(rec['ratio'])}** (target <= 0.3).",
+        ]
+    return lines
+
+
 def write(results: dict, path: Path) -> None:
     m, imp = results["machine"], results["import"]
     lines = [
@@ -208,6 +244,7 @@ def write(results: dict, path: Path) -> None:
             f"| {_size(size)} | {_n(b.get('build_s'))} | {_n(b.get('build_mb'), 0)} "
             f"| {_n(e['generate_s'])} | {_n(e['generate_mb'], 0)} |"
         )
+    lines += engines(results)
     lines += ["", "## Targets", "", *targets(results)]
     lines += ["", "## Summary for the README", "", summary(results), "", *NOTES]
     lines += [f"- {note}" for note in results.get("extra_notes", [])]

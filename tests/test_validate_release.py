@@ -1,4 +1,4 @@
-"""Validating a built release: clean releases pass, every planted defect is found, parity with YAML."""
+"""Validating a release: clean releases pass, every planted defect is found, parity with YAML."""
 
 from __future__ import annotations
 
