@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import shutil
 import tempfile
@@ -27,6 +28,7 @@ import time
 import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -549,18 +551,36 @@ ProblemAt = Callable[[str, dict[str, Any], str | None, str], Problem]
 
 
 def run_rules(con: duckdb.DuckDBPyConnection, at: ProblemAt, report: Report) -> None:
-    """Run every cross-record rule on the views of ``con``; ``at`` places each problem."""
-    for rule in cross_rules():
-        cursor = con.execute(rule.sql)
-        names = [d[0] for d in cursor.description]
-        rows = sorted(
-            (dict(zip(names, r, strict=True)) for r in cursor.fetchall()),
+    """Run every cross-record rule on the views of ``con``; ``at`` places each problem.
+
+    The rules run side by side, each on its own cursor: one query rarely keeps every core busy
+    (a Parquet row group is read by one thread), several do.
+    """
+    rules = cross_rules()
+    for rule, (names, rows) in zip(rules, _parallel(con, [r.sql for r in rules]), strict=True):
+        found = sorted(
+            (dict(zip(names, r, strict=True)) for r in rows),
             key=lambda r: (r["_seq"], r.get("_field") or ""),
         )
         report.add(
             rule.name,
-            (at(rule.table, r, r.get("_field", rule.field), rule.reason(r)) for r in rows),
+            (at(rule.table, r, r.get("_field", rule.field), rule.reason(r)) for r in found),
         )
+
+
+def _parallel(con: duckdb.DuckDBPyConnection, queries: list[str]) -> list[tuple[list, list]]:
+    """Each query's column names and rows, the queries run on as many cursors as cores."""
+    local = threading.local()
+
+    def run(sql: str) -> tuple[list, list]:
+        if not hasattr(local, "cursor"):
+            local.cursor = con.cursor()  # shares the connection's macros and functions
+        cursor = local.cursor.execute(sql)
+        return [d[0] for d in cursor.description], cursor.fetchall()
+
+    workers = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    with ThreadPoolExecutor(max_workers=max(1, int(workers))) as pool:
+        return list(pool.map(run, queries))
 
 
 def connect(database: str = ":memory:", **config: str) -> duckdb.DuckDBPyConnection:
@@ -623,7 +643,9 @@ def check_records(records: Records) -> list[Problem]:
     """
     con = connect()
     for table, rows in records.rows.items():
-        con.register(table, _arrow(table, rows))
+        con.register("_arrow", _arrow(table, rows))
+        con.execute(f"CREATE TABLE {q(table)} AS SELECT * FROM _arrow")
+        con.unregister("_arrow")
 
     def at(table: str, r: dict[str, Any], fld: str | None, reason: str) -> Problem:
         return records.rows[table][r["_seq"]].problem(reason, fld)
@@ -724,31 +746,35 @@ class Release:
     def rows(self, table: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM {q('_typed_' + table)}").fetchone()[0]
 
-    def check_rows(self, table: str) -> None:
-        """Screen every row with ``row_checks``; explain flagged rows through the model.
+    def check_rows(self) -> None:
+        """Screen every row of every table with ``row_checks``; explain flagged rows.
 
-        Defines the view ``<table>`` the cross-record rules read, whose ``_valid`` is false
-        exactly for the flagged rows.
+        Defines the views the cross-record rules read, one per table, whose ``_valid`` is
+        false exactly for the flagged rows; each flagged row is validated through its model.
         """
-        checks = row_checks(table, csv=self.fmt == "csv")
-        fired = ", ".join(f"coalesce(({c.sql}), false)" for c in checks)
-        flagged = self.con.execute(
-            f"SELECT _seq, fired FROM (SELECT _seq, [{fired}] AS fired "
-            f"FROM {q('_typed_' + table)}) WHERE list_contains(fired, true) ORDER BY _seq"
-        ).fetchall()
-        for _, hits in flagged:
-            for check, hit in zip(checks, hits, strict=True):
-                self.report.counts[f"{table}: {check.label}"] += hit
-        seqs = [s for s, _ in flagged]
-        valid = self._valid(table, seqs)
-        self.con.execute(
-            f"CREATE VIEW {q(table)} AS SELECT *, {valid} AS _valid FROM {q('_typed_' + table)}"
-        )
-        if seqs:
+        checks = {t: row_checks(t, csv=self.fmt == "csv") for t in TABLES}
+        queries = []
+        for table, found in checks.items():
+            fired = ", ".join(f"coalesce(({c.sql}), false)" for c in found)
+            queries.append(
+                f"SELECT _seq, fired FROM (SELECT _seq, [{fired}] AS fired "
+                f"FROM {q('_typed_' + table)}) WHERE list_contains(fired, true) ORDER BY _seq"
+            )
+        for (table, found), (_, flagged) in zip(
+            checks.items(), _parallel(self.con, queries), strict=True
+        ):
             labels = {
-                s: [c.label for c, hit in zip(checks, f, strict=True) if hit] for s, f in flagged
+                seq: [c.label for c, hit in zip(found, hits, strict=True) if hit]
+                for seq, hits in flagged
             }
-            self._explain(table, labels)
+            for label in itertools.chain.from_iterable(labels.values()):
+                self.report.counts[f"{table}: {label}"] += 1
+            valid = self._valid(table, list(labels))
+            self.con.execute(
+                f"CREATE VIEW {q(table)} AS SELECT *, {valid} AS _valid FROM {q('_typed_' + table)}"
+            )
+            if labels:
+                self._explain(table, labels)
 
     def _valid(self, table: str, seqs: list[int]) -> str:
         if not seqs:
@@ -756,7 +782,7 @@ class Release:
         if len(seqs) <= INLINE_ROWS:
             return f"_seq NOT IN ({', '.join(map(str, seqs))})"
         name = q("_flagged_" + table)
-        self.con.execute(f"CREATE TEMP TABLE {name} (_seq BIGINT)")
+        self.con.execute(f"CREATE TABLE {name} (_seq BIGINT)")
         self.con.executemany(f"INSERT INTO {name} VALUES (?)", [(s,) for s in seqs])
         return f"_seq NOT IN (SELECT _seq FROM {name})"
 
@@ -901,8 +927,7 @@ def validate_release(
             for table in TABLES:
                 release.open(table)
                 report.rows[table] = release.rows(table)
-            for table in TABLES:
-                release.check_rows(table)
+            release.check_rows()
             run_rules(con, release.at, report)
         finally:
             con.close()
