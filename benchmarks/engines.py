@@ -41,11 +41,8 @@ def bench_engines(folder: Path, runs: int, old: Path | None, memory_limit: str) 
     }
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if old is not None:
-        cmds["old"] = [
-            "env",
-            f"PYTHONPATH={old}",
-            *ours,
-        ]
+        # run inside the other checkout: ``python -m`` puts the working folder first on the path
+        cmds["old"] = ["env", "-C", str(old), f"PYTHONPATH={old}", *ours]
     res = median_runs(cmds, runs, env=env)
     out = {"runs": runs, "memory_limit": memory_limit}
     for name, rs in res.items():

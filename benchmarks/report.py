@@ -122,8 +122,9 @@ def summary(results: dict) -> str:
         f"It found every planted defect ({v['ours_csv_found'][1]} in the CSVs, one or more of "
         f"every kind the checks catch); frictionless found the "
         f"{v['frictionless_found'][1]} a Table Schema can express. The rules "
-        "are not written twice: the columnar checks are derived from the models, and a test "
-        "keeps them in parity with the YAML validator."
+        "are not written twice: each rule across records is one DuckDB query run on the records "
+        "and on a release, the release's row checks are generated from the models, and tests "
+        "keep the two paths in parity."
     )
 
 

@@ -74,19 +74,21 @@ def test_duplicate_between_curated_and_imported(tmp_path: Path) -> None:
 def test_release_files_must_match_their_declared_size_and_hash(
     mini_release: Path, tmp_path: Path
 ) -> None:
+    """Sizes are compared whatever the format; the files of the format read are hashed."""
     copy = shutil.copytree(mini_release, tmp_path / "copy")
-    path = copy / "data" / "parties.csv"
-    path.write_bytes(path.read_bytes().replace(b"Japan", b"Japon"))
-    with (copy / "data" / "sources.csv").open("ab") as handle:
-        handle.write(b"\n")
-    found = {
-        (p.file, p.field, p.reason.split(" is ")[0])
-        for p in rules.validate_release(copy, "parquet").problems
-    }
-    assert found == {
-        (str(path), "hash", "sha256"),
-        (str(copy / "data" / "sources.csv"), "hash", "sha256"),
-        (str(copy / "data" / "sources.csv"), "bytes", "bytes"),
+    parties, sources = copy / "data" / "parties.csv", copy / "data" / "sources.csv"
+    parties.write_bytes(parties.read_bytes().replace(b"Japan", b"Japon"))
+    sources.write_bytes(sources.read_bytes() + sources.read_bytes().splitlines(True)[-1])
+
+    def declared(fmt: str) -> set[tuple[str, str | None, str]]:
+        problems = rules.validate_release(copy, fmt).problems
+        return {(p.file, p.field, p.reason.split(" is ")[0]) for p in problems if not p.line}
+
+    assert declared("parquet") == {(str(sources), "bytes", "bytes")}
+    assert declared("csv") == {
+        (str(parties), "hash", "sha256"),
+        (str(sources), "hash", "sha256"),
+        (str(sources), "bytes", "bytes"),
     }
 
 
@@ -102,3 +104,15 @@ def test_spills_under_a_small_memory_limit(mini_release: Path, tmp_path: Path) -
     report = rules.validate_release(mini_release, memory_limit="64MB", temp_dir=tmp_path)
     assert report.problems == []
     assert list(tmp_path.iterdir()) == []  # the temporary database and spill files are gone
+
+
+def test_a_missing_csv_column_of_numbers_is_reported(mini_release: Path, tmp_path: Path) -> None:
+    copy = shutil.copytree(mini_release, tmp_path / "copy")
+    path = copy / "data" / "parties.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(
+        "\n".join(",".join(line.split(",")[:3]) for line in lines) + "\n", encoding="utf-8"
+    )
+    problems = {(p.table, p.field, p.reason) for p in rules.validate_release(copy, "csv").problems}
+    assert ("parties", "cow_code", "missing column") in problems
+    assert ("parties", "wikidata_id", "missing column") in problems
