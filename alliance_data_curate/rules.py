@@ -209,6 +209,7 @@ def _missing_evidence(table: str) -> Rule:
     return Rule(f"{table}: no evidence", table, None, sql, lambda r: messages.NO_EVIDENCE)
 
 
+# Relations several rules read, made once before the rules run (``SHARED``).
 # Valid meetings with their first and last day; a repeated id keeps its last row.
 MEETING_SPANS = """
     SELECT meeting_id, start_date AS s,
@@ -225,6 +226,7 @@ MEETING_SPANS = """
         ) WHERE n > 1
     )
 """
+SHARED = {"_meeting_spans": MEETING_SPANS}
 
 
 def _held(meeting: str) -> str:
@@ -238,7 +240,7 @@ def _held(meeting: str) -> str:
 
 def _participant_titles() -> Rule:
     sql = f"""
-    WITH m AS ({MEETING_SPANS}),
+    WITH m AS (SELECT * FROM _meeting_spans),
     pos AS (
         SELECT official_id, title, start_date AS b, period_end(end_date, end_date_precision) AS f
         FROM positions WHERE _valid
@@ -271,7 +273,7 @@ def _participant_titles() -> Rule:
 
 def _commitment_dates() -> Rule:
     sql = f"""
-    WITH m AS ({MEETING_SPANS})
+    WITH m AS (SELECT * FROM _meeting_spans)
     SELECT {_where("c")}, {_record_id("commitments", "c")}, c.date, c.meeting_id, m.s, m.e
     FROM commitments c JOIN m ON c.meeting_id = m.meeting_id
     WHERE c._valid AND c.date IS NOT NULL AND m.s IS NOT NULL AND (c.date < m.s OR c.date > m.e)
@@ -288,7 +290,7 @@ def _commitment_dates() -> Rule:
 def _relation_dates() -> Rule:
     """A meeting ``part_of`` a trip or visit must fall within that trip's or visit's days."""
     sql = f"""
-    WITH m AS ({MEETING_SPANS})
+    WITH m AS (SELECT * FROM _meeting_spans)
     SELECT {_where("r")}, {_record_id("meeting_relations", "r")}, r.meeting_id,
            r.related_meeting_id, i.s, i.e, o.s AS o_s, o.e AS o_e
     FROM meeting_relations r
@@ -556,6 +558,8 @@ def run_rules(con: duckdb.DuckDBPyConnection, at: ProblemAt, report: Report) -> 
     The rules run side by side, each on its own cursor: one query rarely keeps every core busy
     (a Parquet row group is read by one thread), several do.
     """
+    for name, sql in SHARED.items():
+        con.execute(f"CREATE OR REPLACE TABLE {q(name)} AS {sql}")
     rules = cross_rules()
     for rule, (names, rows) in zip(rules, _parallel(con, [r.sql for r in rules]), strict=True):
         found = sorted(
@@ -588,8 +592,17 @@ def connect(database: str = ":memory:", **config: str) -> duckdb.DuckDBPyConnect
     con = duckdb.connect(database, config={"preserve_insertion_order": True, **config})
     for macro in MACROS:
         con.execute(macro)
-    con.create_function("name_key", name_key, ["VARCHAR"], "VARCHAR", side_effects=False)
+    con.create_function(
+        "name_key", _name_keys, ["VARCHAR"], "VARCHAR", type="arrow", side_effects=False
+    )
     return con
+
+
+def _name_keys(names):
+    """``names.name_key`` of a column of names (an Arrow UDF: one call per batch, not per row)."""
+    import pyarrow as pa
+
+    return pa.array([None if n is None else name_key(n) for n in names.to_pylist()], pa.string())
 
 
 # --- source (a): records, already validated row by row ---------------------------------------
