@@ -49,7 +49,6 @@ EVIDENCE_REQUIRED = ("meetings", "officials", "positions", "commitments", "agree
 FORMATS = ("parquet", "csv")
 MEMORY_LIMIT = "400MB"
 SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "date": "DATE", "boolean": "BOOLEAN"}
-INLINE_ROWS = 10_000  # more flagged rows than this go to a temporary table, not into the SQL
 
 MACROS = (
     # Last day a date of the given precision may stand for (a month's or a year's last day).
@@ -105,6 +104,11 @@ class Rule:
     field: str | None
     sql: str
     reason: Callable[[dict[str, Any]], str]
+
+    @property
+    def reads_valid(self) -> bool:
+        """Whether the rule reads which rows pass their model (directly or through ``SHARED``)."""
+        return "_valid" in self.sql or any(name in self.sql for name in SHARED)
 
 
 def _repeats(table: str, source: str, by: list[str], first: str) -> str:
@@ -552,23 +556,39 @@ class Report:
 ProblemAt = Callable[[str, dict[str, Any], str | None, str], Problem]
 
 
-def run_rules(con: duckdb.DuckDBPyConnection, at: ProblemAt, report: Report) -> None:
+def run_rules(
+    con: duckdb.DuckDBPyConnection,
+    at: ProblemAt,
+    report: Report,
+    first: Iterable[str] = (),
+    then: Callable[[list[tuple[list, list]]], None] | None = None,
+) -> None:
     """Run every cross-record rule on the views of ``con``; ``at`` places each problem.
 
     The rules run side by side, each on its own cursor: one query rarely keeps every core busy
-    (a Parquet row group is read by one thread), several do.
+    (a Parquet row group is read by one thread), several do. Queries in ``first`` (a release's
+    row screens) run alongside the rules that do not read ``_valid``; ``then`` receives their
+    results before the rules that do read it run.
     """
+    rules, first = cross_rules(), list(first)
+    early = [r for r in rules if not r.reads_valid]
+    late = [r for r in rules if r.reads_valid]
+    results = _parallel(con, [*first, *(r.sql for r in early)])
+    if then is not None:
+        then(results[: len(first)])
     for name, sql in SHARED.items():
         con.execute(f"CREATE OR REPLACE TABLE {q(name)} AS {sql}")
-    rules = cross_rules()
-    for rule, (names, rows) in zip(rules, _parallel(con, [r.sql for r in rules]), strict=True):
-        found = sorted(
+    found = dict(zip(map(id, early), results[len(first) :], strict=True))
+    found.update(zip(map(id, late), _parallel(con, [r.sql for r in late]), strict=True))
+    for rule in rules:
+        names, rows = found[id(rule)]
+        ordered = sorted(
             (dict(zip(names, r, strict=True)) for r in rows),
             key=lambda r: (r["_seq"], r.get("_field") or ""),
         )
         report.add(
             rule.name,
-            (at(rule.table, r, r.get("_field", rule.field), rule.reason(r)) for r in found),
+            (at(rule.table, r, r.get("_field", rule.field), rule.reason(r)) for r in ordered),
         )
 
 
@@ -761,46 +781,45 @@ class Release:
     def rows(self, table: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM {q('_typed_' + table)}").fetchone()[0]
 
-    def check_rows(self) -> None:
-        """Screen every row of every table with ``row_checks``; explain flagged rows.
+    def prepare(self) -> None:
+        """Define the views the rules read, one per table, with ``_valid`` from ``_flagged_*``."""
+        for table in TABLES:
+            flagged = q("_flagged_" + table)
+            self.con.execute(f"CREATE TABLE {flagged} (_seq BIGINT PRIMARY KEY)")
+            self.con.execute(
+                f"CREATE VIEW {q(table)} AS SELECT *, _seq NOT IN (SELECT _seq FROM {flagged}) "
+                f"AS _valid FROM {q('_typed_' + table)}"
+            )
 
-        Defines the views the cross-record rules read, one per table, whose ``_valid`` is
-        false exactly for the flagged rows; each flagged row is validated through its model.
-        """
-        checks = {t: row_checks(t, csv=self.fmt == "csv") for t in TABLES}
+    def screens(self) -> list[str]:
+        """One query per table: the rows breaking any of its ``row_checks``, and which."""
         queries = []
-        for table, found in checks.items():
+        for table in TABLES:
+            found = row_checks(table, csv=self.fmt == "csv")
             fired = ", ".join(f"coalesce(({c.sql}), false)" for c in found)
             any_fired = " OR ".join(f"coalesce(({c.sql}), false)" for c in found)
             queries.append(  # which rules fired is worked out for the flagged rows only
                 f"SELECT _seq, [{fired}] FROM {q('_typed_' + table)} WHERE {any_fired} "
                 "ORDER BY _seq"
             )
-        for (table, found), (_, flagged) in zip(
-            checks.items(), _parallel(self.con, queries), strict=True
-        ):
+        return queries
+
+    def flag(self, results: list[tuple[list, list]]) -> None:
+        """Record the screens' flagged rows (not ``_valid``) and explain each through its model."""
+        for table, (_, flagged) in zip(TABLES, results, strict=True):
+            found = row_checks(table, csv=self.fmt == "csv")
             labels = {
                 seq: [c.label for c, hit in zip(found, hits, strict=True) if hit]
                 for seq, hits in flagged
             }
             for label in itertools.chain.from_iterable(labels.values()):
                 self.report.counts[f"{table}: {label}"] += 1
-            valid = self._valid(table, list(labels))
-            self.con.execute(
-                f"CREATE VIEW {q(table)} AS SELECT *, {valid} AS _valid FROM {q('_typed_' + table)}"
-            )
             if labels:
+                self.con.execute(
+                    f"INSERT INTO {q('_flagged_' + table)} SELECT unnest(?::BIGINT[])",
+                    [list(labels)],
+                )
                 self._explain(table, labels)
-
-    def _valid(self, table: str, seqs: list[int]) -> str:
-        if not seqs:
-            return "true"
-        if len(seqs) <= INLINE_ROWS:
-            return f"_seq NOT IN ({', '.join(map(str, seqs))})"
-        name = q("_flagged_" + table)
-        self.con.execute(f"CREATE TABLE {name} (_seq BIGINT)")
-        self.con.executemany(f"INSERT INTO {name} VALUES (?)", [(s,) for s in seqs])
-        return f"_seq NOT IN (SELECT _seq FROM {name})"
 
     def _explain(self, table: str, labels: dict[int, list[str]]) -> None:
         """The model's own problems for each flagged row, as the records' validator words them."""
@@ -809,7 +828,7 @@ class Release:
         names = [s.name for s in fields(table)]
         present = names if not csv else [n for n in names if n in self._csv_columns(table)]
         self.con.execute("CREATE OR REPLACE TEMP TABLE _explain (_seq BIGINT)")
-        self.con.executemany("INSERT INTO _explain VALUES (?)", [(s,) for s in labels])
+        self.con.execute("INSERT INTO _explain SELECT unnest(?::BIGINT[])", [list(labels)])
         cursor = self.con.execute(
             f"SELECT t._seq, {', '.join(f't.{q(n)}' for n in present)} FROM {source} t "
             "SEMI JOIN _explain x ON t._seq = x._seq ORDER BY t._seq"
@@ -946,8 +965,8 @@ def validate_release(
             for table in TABLES:
                 release.open(table)
                 report.rows[table] = release.rows(table)
-            release.check_rows()
-            run_rules(con, release.at, report)
+            release.prepare()
+            run_rules(con, release.at, report, release.screens(), release.flag)
         finally:
             con.close()
     if hashing is not None:
