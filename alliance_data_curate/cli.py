@@ -212,7 +212,7 @@ def register(sub: argparse._SubParsersAction, helps: dict[str, str]) -> None:
         "--memory-limit",
         metavar="SIZE",
         help="with --release: DuckDB memory limit, e.g. 2GB; beyond it joins spill to disk "
-        "(default 400MB)",
+        "(default 300MB)",
     )
     p.add_argument(
         "--temp-dir",

@@ -47,7 +47,7 @@ from .schemas import FieldSpec, fields
 
 EVIDENCE_REQUIRED = ("meetings", "officials", "positions", "commitments", "agreements")
 FORMATS = ("parquet", "csv")
-MEMORY_LIMIT = "400MB"
+MEMORY_LIMIT = "300MB"
 SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "date": "DATE", "boolean": "BOOLEAN"}
 
 MACROS = (

@@ -3,7 +3,7 @@
 A yardstick for ``alliance-data validate --release``: fixed SQL for these tables, no wording,
 no locations, no model explanation; it prints how many rows fail each rule.
 
-    python benchmarks/by_hand.py RELEASE [--memory-limit 400MB]
+    python benchmarks/by_hand.py RELEASE [--memory-limit 300MB]
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ CROSS = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("release")
-    parser.add_argument("--memory-limit", default="400MB")
+    parser.add_argument("--memory-limit", default="300MB")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,6 +1,6 @@
 """`validate --release` against its yardsticks, interleaved; `validate` against frictionless.
 
-    python benchmarks/engines.py --sizes 1000000 --runs 3 [--old DIR] [--memory-limit 400MB]
+    python benchmarks/engines.py --sizes 1000000 --runs 3 [--old DIR] [--memory-limit 300MB]
 
 For each size (a defect-planted release from ``run.py``'s cache, generated if missing):
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--old", type=Path, help="another checkout to time the same command from")
-    parser.add_argument("--memory-limit", default="400MB")
+    parser.add_argument("--memory-limit", default="300MB")
     parser.add_argument("--release", type=Path, default=ROOT / "releases" / "0.3.0")
     parser.add_argument("--no-records", action="store_true")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
