@@ -633,7 +633,7 @@ def _cell(value: Any, kind: str) -> Any:
     if value is None:
         return None
     if kind == "string":
-        return getattr(value, "value", value) if isinstance(value, str) else str(value)
+        return str(value)  # a vocabulary's member prints as its value
     if kind == "date":
         ok = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
         return value if ok else None

@@ -152,6 +152,15 @@ def engines(results: dict) -> list[str]:
             f"| {'/'.join(map(str, e['ours_found']))}, "
             f"{'/'.join(map(str, e.get('old_found', ['–'])))} |"
         )
+    one = found.get("1000000")
+    if one and one.get("old_s"):
+        speed = one["old_s"] / one["ours_s"]
+        lines += [
+            "",
+            f"- at 1M meetings `validate --release` >= 1.5x the previous validator: "
+            f"{_met(speed >= 1.5)} ({speed:.2f}x); peak memory < 600 MB: "
+            f"{_met(one['ours_mb'] < 600)} ({one['ours_mb']:.0f} MB)",
+        ]
     rec = results.get("records_vs_frictionless")
     if rec:
         lines += [

@@ -104,8 +104,8 @@ def _same(problem: records.Problem) -> tuple:
 def test_parity_with_the_yaml_checks(planted) -> None:
     folder, yaml_dir, _ = planted
     yaml = checks.validate(records.read(yaml_dir), [yaml_dir / "no-texts"])
-    columnar = validate_release(folder, "parquet")
-    assert sorted(map(_same, columnar.problems)) == sorted(map(_same, yaml.problems))
+    release = validate_release(folder, "parquet")
+    assert sorted(map(_same, release.problems)) == sorted(map(_same, yaml.problems))
 
 
 def test_cli_validate_release(planted, clean: Path, capsys: pytest.CaptureFixture) -> None:
