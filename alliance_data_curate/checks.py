@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .records import Problem, Records, non_canonical
-from .rules import check_records
 
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 WHITESPACE = re.compile(r"\s+")
@@ -74,6 +73,8 @@ def check(records: Records) -> list[Problem]:
     >>> check(records.read("tests/fixtures/records_min"))
     []
     """
+    from .rules import check_records  # DuckDB is loaded when rules run, not with every command
+
     return check_records(records)
 
 
