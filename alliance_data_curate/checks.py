@@ -1,33 +1,24 @@
-"""Checks across records that field types alone cannot express.
+"""Validating the records: the model of each row, the rules across rows, quotes and layout.
 
-Each check returns every problem it finds (never just the first), so one run of
-``alliance-data validate`` gives an editor the whole list to fix.
+Rows are model-validated as ``records.read`` reads them; the rules across rows and tables are
+``rules.py``'s (the same queries check a built release). Quotes against source texts and the
+canonical layout of the files are checked here. Every problem is returned (never just the
+first), so one run of ``alliance-data validate`` gives an editor the whole list to fix.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import lifecycle, messages
-from .models import TABLES
-from .records import Problem, Records, Row, non_canonical
+from .records import Problem, Records, non_canonical
 
-EVIDENCE_REQUIRED = (
-    "meetings",
-    "officials",
-    "positions",
-    "commitments",
-    "agreements",
-    "agreement_events",
-)
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 WHITESPACE = re.compile(r"\s+")
 
@@ -75,19 +66,17 @@ def validate(
 
 
 def check(records: Records) -> list[Problem]:
-    """The cross-record checks (no files or texts needed)."""
-    keys = _primary_keys(records)
-    problems = _duplicate_keys(records)
-    problems += _foreign_keys(records, keys)
-    problems += _evidence_targets(records, keys)
-    problems += _missing_evidence(records)
-    problems += _participant_titles(records)
-    problems += _commitment_dates(records)
-    problems += _relation_dates(records)
-    problems += _duplicate_officials(records)
-    problems += _agreement_events(records)
-    problems += _statement_quotes(records)
-    return problems
+    """The cross-record rules (no files or texts needed); see ``rules.py``.
+
+    Example
+    -------
+    >>> from alliance_data_curate import records
+    >>> check(records.read("tests/fixtures/records_min"))
+    []
+    """
+    from .rules import check_records  # DuckDB is loaded when rules run, not with every command
+
+    return check_records(records) + _agreement_events(records) + _statement_quotes(records)
 
 
 def _agreement_events(records: Records) -> list[Problem]:
@@ -116,181 +105,6 @@ def _statement_quotes(records: Records) -> list[Problem]:
         and row.model.statement_source_id is not None
         and row.model.commitment_id not in quoted
     ]
-
-
-def _primary_keys(records: Records) -> dict[str, set[str]]:
-    return {t: {row.record_id for row in rows} for t, rows in records.rows.items()}
-
-
-def _duplicate_keys(records: Records) -> list[Problem]:
-    problems = []
-    for rows in records.rows.values():
-        first: dict[str, Row] = {}
-        for row in rows:
-            key = row.record_id
-            if key in first:
-                seen = first[key]
-                problems.append(row.problem(messages.duplicate_key(f"{seen.file}:{seen.line}")))
-            else:
-                first[key] = row
-    return problems
-
-
-def _foreign_keys(records: Records, keys: dict[str, set[str]]) -> list[Problem]:
-    problems = []
-    for table, spec in TABLES.items():
-        for fk in spec.foreign_keys:
-            targets = keys[fk.ref_table]
-            for row in records.rows[table]:
-                values = [row.data.get(f) for f in fk.fields]
-                if any(v is None for v in values):
-                    continue
-                value = "/".join(str(v) for v in values)
-                if value not in targets:
-                    reason = messages.not_a_key(value, f"{fk.ref_table}.{'/'.join(fk.ref_fields)}")
-                    problems.append(row.problem(reason, fk.fields[0]))
-    return problems
-
-
-def _evidence_targets(records: Records, keys: dict[str, set[str]]) -> list[Problem]:
-    problems = []
-    for row in records.rows["evidence"]:
-        table, record_id = row.data.get("table"), row.data.get("record_id")
-        if table not in TABLES or record_id is None:
-            continue
-        if str(record_id) not in keys[table]:
-            problems.append(row.problem(f"no {table} record {record_id!r}", "record_id"))
-        fld = row.data.get("field")
-        if fld is not None and fld not in TABLES[table].fields:
-            problems.append(row.problem(f"{table} has no field {fld!r}", "field"))
-    return problems
-
-
-def _missing_evidence(records: Records) -> list[Problem]:
-    evidenced = {
-        (r.data.get("table"), str(r.data.get("record_id"))) for r in records.rows["evidence"]
-    }
-    return [
-        row.problem(messages.NO_EVIDENCE)
-        for table in EVIDENCE_REQUIRED
-        for row in records.rows[table]
-        if (table, row.record_id) not in evidenced
-    ]
-
-
-def period_end(start: dt.date, precision: str | None) -> dt.date:
-    """Last day a date of the given precision may stand for."""
-    if precision == "year":
-        return dt.date(start.year, 12, 31)
-    if precision == "month":
-        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
-    return start
-
-
-def _held(position, start: dt.date | None, end: dt.date | None) -> bool:
-    """Whether a position could have been held at some time in [start, end]."""
-    if start is None:
-        return True
-    end = end or start
-    begins = position.start_date
-    ends = period_end(position.end_date, position.end_date_precision) if position.end_date else None
-    return (begins is None or begins <= end) and (ends is None or ends >= start)
-
-
-def _participant_titles(records: Records) -> list[Problem]:
-    meetings = {m.meeting_id: m for m in records.valid("meetings")}
-    positions = defaultdict(list)
-    for p in records.valid("positions"):
-        positions[p.official_id].append(p)
-    problems = []
-    for row in records.rows["meeting_participants"]:
-        part = row.model
-        meeting = meetings.get(part.meeting_id) if part else None
-        if part is None or meeting is None:
-            continue
-        start = meeting.start_date
-        end = meeting.end_date or (period_end(start, meeting.date_precision) if start else None)
-        held = [p for p in positions[part.official_id] if _held(p, start, end)]
-        if not any(p.title == part.role_title for p in held):
-            titles = "; ".join(sorted({p.title for p in held})) or "none"
-            reason = messages.title_not_held(part.role_title, part.official_id, start, end, titles)
-            problems.append(row.problem(reason, "role_title"))
-    return problems
-
-
-def _commitment_dates(records: Records) -> list[Problem]:
-    meetings = {m.meeting_id: m for m in records.valid("meetings")}
-    problems = []
-    for row in records.rows["commitments"]:
-        c = row.model
-        meeting = meetings.get(c.meeting_id) if c and c.meeting_id else None
-        if meeting is None or c.date is None or meeting.start_date is None:
-            continue
-        last = meeting.end_date or period_end(meeting.start_date, meeting.date_precision)
-        if not meeting.start_date <= c.date <= last:
-            reason = messages.outside_meeting(c.date, meeting.meeting_id, meeting.start_date, last)
-            problems.append(row.problem(reason, "date"))
-    return problems
-
-
-def _relation_dates(records: Records) -> list[Problem]:
-    """A meeting ``part_of`` a trip or visit must fall within that trip's or visit's days."""
-    meetings = {m.meeting_id: m for m in records.valid("meetings")}
-    problems = []
-    for row in records.rows["meeting_relations"]:
-        rel = row.model
-        if rel is None or rel.relation != "part_of":
-            continue
-        inner, outer = meetings.get(rel.meeting_id), meetings.get(rel.related_meeting_id)
-        if inner is None or outer is None or inner.start_date is None or outer.start_date is None:
-            continue
-        inner_end = inner.end_date or period_end(inner.start_date, inner.date_precision)
-        outer_end = outer.end_date or period_end(outer.start_date, outer.date_precision)
-        if inner.start_date < outer.start_date or inner_end > outer_end:
-            reason = messages.not_within(
-                rel.meeting_id,
-                inner.start_date,
-                inner_end,
-                rel.related_meeting_id,
-                outer.start_date,
-                outer_end,
-            )
-            problems.append(row.problem(reason, "related_meeting_id"))
-    return problems
-
-
-def name_key(name: str) -> str:
-    """A name for comparison: accents and punctuation dropped, case folded, words sorted.
-
-    Sorting makes "Suga Yoshihide" and "Yoshihide Suga" equal, so one person written in either
-    order (as curated and imported records may do) is caught.
-    """
-    folded = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
-    return " ".join(sorted(re.findall(r"[a-z0-9]+", plain)))
-
-
-def _duplicate_officials(records: Records) -> list[Problem]:
-    """Two officials with one wikidata_id, or one name and party, are one person twice."""
-    problems = []
-    seen: dict[tuple[str, ...], Row] = {}
-    for row in records.rows["officials"]:
-        o = row.model
-        if o is None:
-            continue
-        keys = [("name", name_key(o.name), o.party_id)]
-        if o.wikidata_id:
-            keys.append(("wikidata", o.wikidata_id))
-        for key in keys:
-            first = seen.setdefault(key, row)
-            if first is not row:
-                what = "wikidata_id" if key[0] == "wikidata" else "normalised name and party"
-                reason = messages.same_person(what, first.record_id, f"{first.file}:{first.line}")
-                problems.append(
-                    row.problem(reason, "wikidata_id" if key[0] == "wikidata" else "name")
-                )
-    return problems
 
 
 def _find_text(name: str, text_dirs: list[Path]) -> Path | None:

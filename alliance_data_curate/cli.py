@@ -45,7 +45,7 @@ def _texts(args: argparse.Namespace, repo: Checkout) -> list[Path]:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check the records (or with --release, a built release); print every problem."""
     if args.release:
-        return _validate_release(Path(args.release), args.format)
+        return _validate_release(Path(args.release), args.format, args.memory_limit, args.temp_dir)
     from .checks import validate
 
     repo = _repo(args)
@@ -67,17 +67,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _validate_release(folder: Path, fmt: str) -> int:
-    """A built release, checked column-wise; fast at millions of rows."""
+def _validate_release(
+    folder: Path, fmt: str, memory_limit: str | None, temp_dir: str | None
+) -> int:
+    """A built release, scanned by DuckDB under a memory limit; fast at millions of rows."""
     from . import integrity
-    from .columnar import validate_release
+    from .rules import MEMORY_LIMIT, validate_release
 
     if not (folder / "datapackage.json").is_file():
         raise UsageError(f"{folder} is not a release folder (no datapackage.json)")
     damaged = integrity.check(folder)
     for problem in damaged:
         print(problem)
-    report = validate_release(folder, fmt)
+    report = validate_release(
+        folder, fmt, memory_limit=memory_limit or MEMORY_LIMIT, temp_dir=temp_dir
+    )
     if damaged and not report.problems:
         print(f"{len(damaged)} problem(s) found (files differ from their hashes)", file=sys.stderr)
         return 1
@@ -223,6 +227,17 @@ def register(sub: argparse._SubParsersAction, helps: dict[str, str]) -> None:
         choices=("parquet", "csv"),
         default="parquet",
         help="with --release: which files to read (default parquet)",
+    )
+    p.add_argument(
+        "--memory-limit",
+        metavar="SIZE",
+        help="with --release: DuckDB memory limit, e.g. 2GB; beyond it joins spill to disk "
+        "(default 300MB)",
+    )
+    p.add_argument(
+        "--temp-dir",
+        metavar="DIR",
+        help="with --release: where spill files go (default: the system's temp folder)",
     )
     p.set_defaults(func=cmd_validate)
 

@@ -1,4 +1,4 @@
-"""The wording of cross-record problems, shared by the YAML and the columnar validators.
+"""The wording of problems, shared by the records and the release paths of ``rules.py``.
 
 Both validators must say the same thing about the same defect (a test compares them), so each
 reason is written here once.
@@ -43,3 +43,19 @@ def no_statement_quote(source_id: str) -> str:
         f"coded from statement {source_id} but no evidence row quotes its words; add an "
         "evidence row with the exact quote (a sentence or less)"
     )
+
+
+def no_record(table: str, record_id: Any) -> str:
+    return f"no {table} record {record_id!r}"
+
+
+def no_field(table: str, field: Any) -> str:
+    return f"{table} has no field {field!r}"
+
+
+def model_accepts(rules: list[str]) -> str:
+    return f"release rule(s) {', '.join(rules)} failed but the model accepts the row"
+
+
+def declared(what: str, found: Any, expected: Any) -> str:
+    return f"{what} is {found} but datapackage.json declares {expected}"

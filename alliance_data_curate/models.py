@@ -834,6 +834,21 @@ class Agreement(Record):
         return self
 
 
+# Events of an agreement as a whole (no party_id); every other event but ``signed`` names one.
+WHOLE_AGREEMENT_EVENTS = (
+    "negotiations_opened",
+    "agreed_in_principle",
+    "initialled",
+    "entered_into_force",
+    "amended",
+    "extended",
+    "expired",
+    "terminated",
+    "superseded",
+    "organization_dissolved",
+)
+
+
 class AgreementEvent(Record):
     """A dated event in an agreement's life, for the agreement as a whole or for one party."""
 
@@ -855,18 +870,7 @@ class AgreementEvent(Record):
     @model_validator(mode="after")
     def _fields(self) -> AgreementEvent:
         _check_precision(self.date, self.date_precision, "date")
-        whole = {
-            "negotiations_opened",
-            "agreed_in_principle",
-            "initialled",
-            "entered_into_force",
-            "amended",
-            "extended",
-            "expired",
-            "terminated",
-            "superseded",
-            "organization_dissolved",
-        }
+        whole = WHOLE_AGREEMENT_EVENTS
         if self.event in whole and self.party_id is not None:
             raise ValueError(
                 f"party_id must be empty for a '{self.event}' event (it concerns "

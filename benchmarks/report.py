@@ -122,9 +122,55 @@ def summary(results: dict) -> str:
         f"It found every planted defect ({v['ours_csv_found'][1]} in the CSVs, one or more of "
         f"every kind the checks catch); frictionless found the "
         f"{v['frictionless_found'][1]} a Table Schema can express. The rules "
-        "are not written twice: the columnar checks are derived from the models, and a test "
-        "keeps them in parity with the YAML validator."
+        "are not written twice: each rule across records is one DuckDB query run on the records "
+        "and on a release, the release's row checks are generated from the models, and tests "
+        "keep the two paths in parity."
     )
+
+
+def engines(results: dict) -> list[str]:
+    """`validate --release` against its yardsticks (``engines.py``), if that was run."""
+    found = results.get("engines")
+    if not found:
+        return []
+    lines = [
+        "",
+        "## Rule engine against its yardsticks (`python benchmarks/engines.py`, Parquet)",
+        "",
+        "| size | memory limit | `validate --release` s | peak MB | previous validator s "
+        "| peak MB | DuckDB by hand s | peak MB | pyarrow read-all floor s | peak MB "
+        "| speed-up vs previous | defects found (ours, previous) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for size, e in found.items():
+        old = e.get("old_s")
+        lines.append(
+            f"| {_size(size)} | {e['memory_limit']} | {_n(e['ours_s'])} | {_n(e['ours_mb'], 0)} "
+            f"| {_n(old)} | {_n(e.get('old_mb'), 0)} | {_n(e['by_hand_s'])} "
+            f"| {_n(e['by_hand_mb'], 0)} | {_n(e['floor_s'])} | {_n(e['floor_mb'], 0)} "
+            f"| {_n(old / e['ours_s'], 1) + 'x' if old else '–'} "
+            f"| {'/'.join(map(str, e['ours_found']))}, "
+            f"{'/'.join(map(str, e.get('old_found', ['–'])))} |"
+        )
+    one = found.get("1000000")
+    if one and one.get("old_s"):
+        speed = one["old_s"] / one["ours_s"]
+        lines += [
+            "",
+            f"- at 1M meetings `validate --release` >= 1.5x the previous validator: "
+            f"{_met(speed >= 1.5)} ({speed:.2f}x); peak memory < 600 MB: "
+            f"{_met(one['ours_mb'] < 600)} ({one['ours_mb']:.0f} MB)",
+        ]
+    rec = results.get("records_vs_frictionless")
+    if rec:
+        lines += [
+            "",
+            f"`alliance-data validate` (records) {_n(rec['validate_s'])} s, "
+            f"{_n(rec['validate_mb'], 0)} MB; `frictionless validate` on releases/"
+            f"{rec['release']} {_n(rec['frictionless_s'])} s, {_n(rec['frictionless_mb'], 0)} MB; "
+            f"ratio **{_n(rec['ratio'])}** (target <= 0.3).",
+        ]
+    return lines
 
 
 def write(results: dict, path: Path) -> None:
@@ -208,6 +254,7 @@ def write(results: dict, path: Path) -> None:
             f"| {_size(size)} | {_n(b.get('build_s'))} | {_n(b.get('build_mb'), 0)} "
             f"| {_n(e['generate_s'])} | {_n(e['generate_mb'], 0)} |"
         )
+    lines += engines(results)
     lines += ["", "## Targets", "", *targets(results)]
     lines += ["", "## Summary for the README", "", summary(results), "", *NOTES]
     lines += [f"- {note}" for note in results.get("extra_notes", [])]

@@ -43,11 +43,13 @@ class Run:
     out: str
 
 
-def run(cmd: list[str], *, cwd: Path | None = None, timeout: float = 1800) -> Run:
+def run(
+    cmd: list[str], *, cwd: Path | None = None, timeout: float = 1800, env: dict | None = None
+) -> Run:
     """Wall time and peak RSS of one child process."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         deadline = started + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)

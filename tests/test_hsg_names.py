@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from alliance_data_curate.importers.hsg import titles
-from alliance_data_curate.importers.hsg.names import name_key, person, split_visitors
+from alliance_data_curate.importers.hsg.names import person, split_visitors
 from alliance_data_curate.importers.hsg.parse import UpstreamError, read_visits
+from alliance_data_curate.names import name_key
 
 
 @pytest.mark.parametrize(

@@ -25,8 +25,8 @@ from alliance_data import api
 from alliance_data.cli import main
 from alliance_data.layout import release_files
 from alliance_data_curate import writers
-from alliance_data_curate.columnar import validate_release
 from alliance_data_curate.models import TABLES
+from alliance_data_curate.rules import validate_release
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

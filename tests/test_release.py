@@ -253,7 +253,7 @@ def test_tools_read_the_old_layout_too(
     from alliance_data import api
     from alliance_data.cli import main
     from alliance_data.layout import release_files
-    from alliance_data_curate.columnar import validate_release
+    from alliance_data_curate.rules import validate_release
 
     old = _old_layout(mini_release, tmp_path / "old")
     assert release_files(old, "meetings", "parquet") == [old / "data" / "meetings.parquet"]

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .names import slug
+from ...names import slug
 
 IDENTITIES = Path(__file__).with_name("identities.yaml")
 

@@ -11,12 +11,13 @@ are particles or honorifics, is data: ``names.yaml``, with the source of each co
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
+
+from ...names import NICKNAME_RE, ascii_fold
 
 # Misspellings and spacing slips seen in the titles; fixed before titles are matched.
 TITLE_FIXES: tuple[tuple[str, str], ...] = (
@@ -85,7 +86,6 @@ TITLE_RE = re.compile(r"^(" + "|".join(re.escape(t) for t in TITLES) + r")(?=\s|
 SPLIT_RE = re.compile(r"\s*(?:,|\band\b)\s+(?=(?:" + "|".join(map(re.escape, TITLES)) + r")\b)")
 
 SUFFIX_RE = re.compile(r",?\s+(Jr\.?|Sr\.?|2nd|3rd|[IVX]+)$")
-NICKNAME_RE = re.compile(r"\s*\([^)]*\)")
 CONVENTIONS = Path(__file__).with_name("names.yaml")
 
 
@@ -257,24 +257,3 @@ def person(title: str | None, written: str, party_id: str) -> Person:
         return made(" ".join(groups[1:]), groups[0])
     n_given = _given_count(groups, conv, party_id)
     return made(" ".join(groups[:n_given]), " ".join(groups[n_given:]))
-
-
-def ascii_fold(text: str) -> str:
-    """Accents dropped (Shinzō → Shinzo), so spellings with and without them compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def slug(text: str) -> str:
-    """Lowercase ASCII slug of a name, as official ids are formed."""
-    words = re.findall(r"[a-z0-9]+", ascii_fold(NICKNAME_RE.sub("", text)).lower())
-    return "-".join(words)
-
-
-def name_key(name: str) -> str:
-    """The comparison form of a name: ASCII, case-folded, punctuation dropped, words sorted.
-
-    Sorting the words makes "Suga Yoshihide" and "Yoshihide Suga" one key, so the same person
-    written in either order is recognised as one official.
-    """
-    return " ".join(sorted(slug(name).split("-")))

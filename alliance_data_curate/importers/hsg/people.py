@@ -11,8 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...names import name_key, slug
 from . import titles
-from .names import Person, name_key, slug
+from .names import Person
 from .names import person as split_person
 from .parse import President, Trip
 

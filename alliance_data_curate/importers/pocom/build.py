@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
+from ...names import slug
 from ..hsg.build import validate_rows
 from ..hsg.countries import Crosswalk
-from ..hsg.names import slug
 from ..hsg.parse import UpstreamError
 from ..hsg.people import USA, WHO_IDS, Curated
 from .parse import PartialDate, PocomPerson, PocomSnapshot, Tenure

@@ -1,7 +1,8 @@
-"""The columnar validator: clean releases pass, every planted defect is found, parity with YAML."""
+"""Validating a release: clean releases pass, every planted defect is found, parity with YAML."""
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import sys
@@ -13,7 +14,7 @@ from frictionless import Package
 from alliance_data.cli import main
 from alliance_data_curate import checks, records
 from alliance_data_curate.build import build
-from alliance_data_curate.columnar import validate_release
+from alliance_data_curate.rules import validate_release
 from conftest import RECORDS_MIN, ROOT, TEXTS
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -58,6 +59,12 @@ def test_generated_release_is_valid_for_frictionless(clean: Path) -> None:
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
+@functools.cache
+def _validated(folder: Path, fmt: str):
+    """One validation per release and format, shared by the per-defect tests."""
+    return validate_release(folder, fmt)
+
+
 def _kinds() -> list[str]:
     _, _, defects = generate.generate(MEETINGS, defects=True)
     return sorted({d.kind for d in defects})
@@ -67,7 +74,7 @@ def _kinds() -> list[str]:
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_each_planted_defect_is_found(planted, kind: str, fmt: str) -> None:
     folder, _, defects = planted
-    report = validate_release(folder, fmt)
+    report = _validated(folder, fmt)
     found = {(p.table, p.line, p.record_id, p.field) for p in report.problems}
     rows = {(p.table, p.line, p.record_id) for p in report.problems}
     wanted = [d for d in defects if d.kind == kind and fmt in d.formats]
@@ -97,8 +104,8 @@ def _same(problem: records.Problem) -> tuple:
 def test_parity_with_the_yaml_checks(planted) -> None:
     folder, yaml_dir, _ = planted
     yaml = checks.validate(records.read(yaml_dir), [yaml_dir / "no-texts"])
-    columnar = validate_release(folder, "parquet")
-    assert sorted(map(_same, columnar.problems)) == sorted(map(_same, yaml.problems))
+    release = validate_release(folder, "parquet")
+    assert sorted(map(_same, release.problems)) == sorted(map(_same, yaml.problems))
 
 
 def test_cli_validate_release(planted, clean: Path, capsys: pytest.CaptureFixture) -> None:
