@@ -273,10 +273,12 @@ def _readme_lines(release_dir: Path, repo: Checkout) -> dict[str, list[str]]:
     totals = ["| table | rows |", "|---|---:|"]
     origin = ["| table | curated | imported (`imported/<source>/`) |", "|---|---:|---:|"]
     loaded = records.read(repo.records, repo.imported)
-    for table in TABLES:
+    for table, spec in TABLES.items():
         parts = release_files(release_dir, table, "parquet")
         rows = sum(pq.read_metadata(p).num_rows for p in parts)
         totals.append(f"| `{table}` | {rows} |")
+        if spec.derived:
+            continue  # built from the other tables: neither curated nor imported
         top = sum(1 for r in loaded.rows[table] if r.file.endswith(".yaml"))
         origin.append(f"| `{table}` | {top} | {len(loaded.rows[table]) - top} |")
     return {"counts": totals, "origin": origin}
