@@ -732,6 +732,30 @@ class Commitment(Record):
         return self
 
 
+# The fields an agreement's record and its release row share (written once, used twice).
+Summary = Annotated[Text, Field(description="What it does, with the figures sources give")]
+CollectiveDefense = Annotated[
+    bool,
+    Field(
+        description="A collective or mutual defense treaty: its parties undertake to act on "
+        "an armed attack against another party"
+    ),
+]
+Depositary = Annotated[
+    Text | None,
+    Field(description="Government or organisation holding the instruments, if any"),
+]
+DefenseArticle = Annotated[
+    Text | None, Field(description="The treaty's own defense article (e.g. 'Article 5')")
+]
+AtopId = Annotated[
+    int | None, Field(ge=1, description="Alliance Treaty Obligations and Provisions (ATOP) id")
+]
+CowAllianceId = Annotated[
+    int | None, Field(ge=1, description="Correlates of War Formal Alliances id")
+]
+
+
 class AgreementRecord(Record):
     """A treaty, agreement, joint statement or negotiated arrangement, as curators write it.
 
@@ -741,24 +765,12 @@ class AgreementRecord(Record):
     agreement_id: Slug = Field(description="Stable slug for the agreement")
     title: Text = Field(description="Official or descriptive title")
     kind: AgreementKind = Field(description="What sort of instrument")
-    summary: Text = Field(description="What it does, with the figures sources give")
-    collective_defense: bool = Field(
-        default=False,
-        description="A collective or mutual defense treaty: its parties undertake to act on "
-        "an armed attack against another party",
-    )
-    depositary: Text | None = Field(
-        default=None, description="Government or organisation holding the instruments, if any"
-    )
-    defense_article: Text | None = Field(
-        default=None, description="The treaty's own defense article (e.g. 'Article 5')"
-    )
-    atop_id: int | None = Field(
-        default=None, ge=1, description="Alliance Treaty Obligations and Provisions (ATOP) id"
-    )
-    cow_alliance_id: int | None = Field(
-        default=None, ge=1, description="Correlates of War Formal Alliances id"
-    )
+    summary: Summary
+    collective_defense: CollectiveDefense = False
+    depositary: Depositary = None
+    defense_article: DefenseArticle = None
+    atop_id: AtopId = None
+    cow_alliance_id: CowAllianceId = None
 
 
 class Agreement(Record):
@@ -806,24 +818,12 @@ class Agreement(Record):
     end_date_precision: DatePrecision | None = Field(
         default=None, description="Precision of end_date"
     )
-    summary: Text = Field(description="What it does, with the figures sources give")
-    collective_defense: bool = Field(
-        default=False,
-        description="A collective or mutual defense treaty: its parties undertake to act on "
-        "an armed attack against another party",
-    )
-    depositary: Text | None = Field(
-        default=None, description="Government or organisation holding the instruments, if any"
-    )
-    defense_article: Text | None = Field(
-        default=None, description="The treaty's own defense article (e.g. 'Article 5')"
-    )
-    atop_id: int | None = Field(
-        default=None, ge=1, description="Alliance Treaty Obligations and Provisions (ATOP) id"
-    )
-    cow_alliance_id: int | None = Field(
-        default=None, ge=1, description="Correlates of War Formal Alliances id"
-    )
+    summary: Summary
+    collective_defense: CollectiveDefense = False
+    depositary: Depositary = None
+    defense_article: DefenseArticle = None
+    atop_id: AtopId = None
+    cow_alliance_id: CowAllianceId = None
 
     @model_validator(mode="after")
     def _dates(self) -> Agreement:
