@@ -177,7 +177,7 @@ def allies(on: Any, *, include_suspended: bool = False, version: str | None = No
     defense = agreements[agreements.collective_defense]
     active = _active(frames["agreement_memberships"], day)
     active = active[active.agreement_id.isin(defense.agreement_id)]
-    in_force = {
+    in_force = {  # an agreement never in force binds nobody: no entry
         r.agreement_id: _state(
             _day(r.in_force_date),
             r.in_force_date_precision,
@@ -186,6 +186,7 @@ def allies(on: Any, *, include_suspended: bool = False, version: str | None = No
             day,
         )
         for r in defense.itertuples()
+        if _day(r.in_force_date) is not None
     }
     us = active[active.party_id == UNITED_STATES].set_index("agreement_id").certainty.to_dict()
     suspended = _suspended(frames["agreement_events"], day)
