@@ -15,6 +15,8 @@ import time
 
 import duckdb
 
+from alliance_data.layout import release_files
+
 TABLES = [
     "sources",
     "parties",
@@ -135,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(config={"memory_limit": args.memory_limit, "temp_directory": tmp})
         for t in TABLES:
-            con.execute(f"CREATE VIEW {t} AS SELECT * FROM '{args.release}/data/{t}.parquet'")
+            parts = [str(p) for p in release_files(args.release, t, "parquet")]  # any layout
+            con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet({parts})")
         for t, where in ROWS.items():
             n = con.execute(f"SELECT count(*) FROM {t} WHERE {where}").fetchone()[0]
             print(f"{t} rows: {n}")
