@@ -168,5 +168,5 @@ def test_a_release_without_memberships_is_named(monkeypatch, refusing_url: str) 
     monkeypatch.setenv("ALLIANCE_DATA_URL", refusing_url)
     if "agreement_memberships" in api.tables():
         pytest.skip("the shipped release has memberships")
-    with pytest.raises(InvalidArgument, match="^release shipped has no agreement_memberships"):
+    with pytest.raises(InvalidArgument, match=r"^release shipped has no agreement_memberships"):
         alliance_data.allies("2000-01-01")
