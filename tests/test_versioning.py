@@ -157,3 +157,59 @@ def test_release_refuses_too_small_a_bump_after_a_removal(
     release(enough, checkout(repo, records_copy), date=dt.date(2021, 5, 1), text_dirs=[TEXTS])
     assert _released(repo) == [first, enough]
     assert "  - removed `KOR`" in (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_summary_lists_every_kind_of_change() -> None:
+    changes = ReleaseDiff(
+        {
+            "quiet": TableDiff(),
+            "parties": TableDiff(
+                added=["KOR"],
+                removed=["PRK"],
+                changed={"JPN": ["name", "cow_code"]},
+                fields_added=["a", "b"],
+                fields_removed=["c", "d"],
+            ),
+        },
+        tables_added=["new"],
+        tables_removed=["old"],
+    )
+    assert changes.summary() == [
+        "- new table `new`",
+        "- removed table `old`",
+        "- `parties`: 1 added, 1 removed, 1 changed; new fields a, b; removed fields c, d",
+        "  - added `KOR`",
+        "  - removed `PRK`",
+        "  - changed `JPN` (name, cow_code)",
+    ]
+    assert ReleaseDiff({"quiet": TableDiff()}, [], []).summary() == ["- no changes to the data"]
+
+
+@pytest.mark.parametrize(
+    ("count", "details", "more"),
+    [(20, None, None), (21, None, 1), (2, 2, None), (3, 2, 1), (7, 2, 5)],
+)
+def test_summary_cuts_long_lists(count: int, details: int | None, more: int | None) -> None:
+    changes = ReleaseDiff({"t": TableDiff(added=[f"k{i:02}" for i in range(count)])}, [], [])
+    lines = changes.summary() if details is None else changes.summary(details)
+    shown = count if more is None else count - more
+    assert lines[1:] == [f"  - added `k{i:02}`" for i in range(shown)] + (
+        [f"  - ... and {more} more"] if more else []
+    )
+
+
+def test_changed_fields_under_a_composite_key(mini_release: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = shutil.copytree(mini_release, tmp_path / "copy")
+    path = copy / "csv" / "meeting_participants.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Secretary of State", "Secrétaire d'État"),
+        encoding="utf-8",
+    )
+    changes = diff(mini_release, copy)
+    assert changes.tables["meeting_participants"].changed == {
+        "tokyo-meeting-2021/antony-blinken": ["role_title"]
+    }
+    assert [n for n, d in changes.tables.items() if not d.empty] == ["meeting_participants"]
+    assert changes.bump() == "patch"
