@@ -188,6 +188,11 @@ def main(argv: list[str] | None = None) -> int:
         for module in args.modules or list(MODULES):
             print(f"mutating {module} ...", flush=True)
             results[module] = run_module(module, args.workdir, args.max_children)
+            if RESULTS.is_file():  # another run may have finished a module meanwhile
+                results = {
+                    **json.loads(RESULTS.read_text(encoding="utf-8")),
+                    module: results[module],
+                }
             ordered = {m: results[m] for m in MODULES if m in results}
             RESULTS.write_text(json.dumps(ordered, indent=1) + "\n", encoding="utf-8")
             statuses = results[module]["statuses"].values()

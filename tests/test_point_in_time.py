@@ -170,3 +170,189 @@ def test_a_release_without_memberships_is_named(monkeypatch, refusing_url: str) 
         pytest.skip("the shipped release has memberships")
     with pytest.raises(InvalidArgument, match=r"^release shipped has no agreement_memberships"):
         alliance_data.allies("2000-01-01")
+
+
+# --- allies() and agreements_in_force() on hand-made tables: every branch of the rules ----
+
+NaT = pd.NaT
+
+
+def _frame(columns: str, rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns.split())
+    for column in frame.columns:
+        if column.endswith("date"):
+            frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+AGREEMENTS = _frame(
+    "agreement_id title kind collective_defense in_force_date in_force_date_precision "
+    "end_date end_date_precision status_date",
+    [
+        ("seato", "Manila Pact", "treaty", True, "1955-02-19", "day", "1977-06-30", "day",
+         "2021-04-01"),
+        ("anzus", "ANZUS Treaty", "treaty", True, "1952-04-29", "day", None, None, "2021-04-01"),
+        ("trade", "Trade pact", "executive_agreement", False, "1960-01-01", "month", None, None,
+         "2021-04-01"),
+        ("draft", "Never in force", "treaty", True, None, None, None, None, "2021-04-01"),
+        ("others", "Without the U.S.", "treaty", True, "1950-01-01", "day", None, None,
+         "2021-04-01"),
+    ],
+)  # fmt: skip
+MEMBERSHIPS = _frame(
+    "agreement_id party_id start_date start_date_precision start_how end_date "
+    "end_date_precision end_how",
+    [
+        ("seato", "PAK", "1955-02-19", "day", "original_party", "1973-11-01", "month",
+         "withdrawal"),
+        ("seato", "FRA", "1955-02-19", "day", "original_party", "1974-06-01", "day",
+         "withdrawal_pending"),
+        ("seato", "USA", "1955-02-19", "day", "original_party", None, None, None),
+        ("anzus", "NZL", "1952-04-29", "day", "original_party", None, None, None),
+        ("anzus", "AUS", "1952-04-29", "day", "original_party", None, None, None),
+        ("anzus", "USA", "1952-04-29", "day", "original_party", None, None, None),
+        ("trade", "JPN", "1960-01-01", "month", "original_party", None, None, None),
+        ("trade", "USA", "1960-01-01", "month", "original_party", None, None, None),
+        ("draft", "USA", "1990-01-01", "day", "original_party", None, None, None),
+        ("draft", "KOR", "1990-01-01", "day", "original_party", None, None, None),
+        ("others", "KOR", "1950-01-01", "day", "original_party", None, None, None),
+        ("others", "JPN", "1950-01-01", "day", "original_party", None, None, None),
+    ],
+)  # fmt: skip
+EVENTS = _frame(
+    "agreement_id party_id event date",
+    [
+        ("anzus", "AUS", "obligations_restored", "1995-01-01"),  # out of date order
+        ("anzus", "AUS", "obligations_suspended", "1990-01-01"),
+        ("anzus", "NZL", "obligations_suspended", "1986-09-17"),
+        ("anzus", "USA", "obligations_suspended", None),  # undated: never applies
+        ("anzus", "AUS", "signed", "1951-09-01"),
+    ],
+)
+PARTIES = _frame(
+    "party_id name",
+    [("AUS", "Australia"), ("NZL", "New Zealand"), ("PAK", "Pakistan"), ("FRA", "France"),
+     ("JPN", "Japan"), ("KOR", "South Korea"), ("USA", "United States")],
+)  # fmt: skip
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list:
+    """The hand-made tables stand in for a release; records the versions asked for."""
+    from alliance_data import alliances
+
+    versions: list = []
+
+    def frames(version):
+        versions.append(version)
+        return {"agreements": AGREEMENTS, "agreement_memberships": MEMBERSHIPS,
+                "agreement_events": EVENTS, "parties": PARTIES}  # fmt: skip
+
+    monkeypatch.setattr(alliances, "_frames", frames)
+    return versions
+
+
+def _allies(on: str, **options) -> list[tuple]:
+    frame = alliance_data.allies(on, **options)
+    assert list(frame.index) == list(range(len(frame)))
+    return [(r.agreement_id, r.party_id, r.certainty, r.obligations_suspended)
+            for r in frame.itertuples() if r.agreement_id != "draft"]  # fmt: skip
+
+
+def test_allies_by_day_across_ends_notices_and_suspensions(asked: list) -> None:
+    assert _allies("1970-01-01") == [
+        ("anzus", "AUS", "certain", False), ("anzus", "NZL", "certain", False),
+        ("seato", "FRA", "certain", False), ("seato", "PAK", "certain", False)]  # fmt: skip
+    # Pakistan's month-precise withdrawal: possible within November 1973, gone after
+    assert ("seato", "PAK", "certain", False) in _allies("1973-10-31")
+    assert ("seato", "PAK", "possible", False) in _allies("1973-11-15")
+    assert "PAK" not in {row[1] for row in _allies("1973-12-01")}
+    # France's notice with no dated effect: possible from the notice on
+    assert ("seato", "FRA", "certain", False) in _allies("1974-05-31")
+    assert ("seato", "FRA", "possible", False) in _allies("1974-06-01")
+    # the treaty's end removes everyone, whatever their membership says
+    assert [row[0] for row in _allies("1977-06-30")] == ["anzus", "anzus"]
+    assert _allies("1986-09-16")[1] == ("anzus", "NZL", "certain", False)
+    assert [row[1] for row in _allies("1986-09-17")] == ["AUS"]  # suspended from that day
+    assert _allies("1986-09-17", include_suspended=True) == [
+        ("anzus", "AUS", "certain", False), ("anzus", "NZL", "certain", True)]  # fmt: skip
+    assert _allies("1991-01-01") == []  # Australia suspended too, in this made-up history
+    assert _allies("1995-01-01") == [("anzus", "AUS", "certain", False)]  # restored
+    assert set(asked) == {None}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="allies() treats an agreement without an in-force "
+    "date as possibly in force; agreements_in_force() leaves it out",
+)
+def test_an_agreement_never_in_force_gives_no_allies(asked: list) -> None:
+    assert alliance_data.agreements_in_force("1995-01-01", "KOR").agreement_id.tolist() == [
+        "others"
+    ]
+    assert "draft" not in set(alliance_data.allies("1995-01-01").agreement_id)
+
+
+def test_allies_columns_and_values(asked: list) -> None:
+    frame = alliance_data.allies("1970-01-01", version="9.9.9")
+    assert asked == ["9.9.9"]
+    assert list(frame.columns) == [
+        "party_id", "party_name", "agreement_id", "agreement_title", "since",
+        "since_precision", "how", "certainty", "obligations_suspended"]  # fmt: skip
+    first = frame.iloc[0].to_dict()
+    assert first == {
+        "party_id": "AUS", "party_name": "Australia", "agreement_id": "anzus",
+        "agreement_title": "ANZUS Treaty", "since": pd.Timestamp("1952-04-29"),
+        "since_precision": "day", "how": "original_party", "certainty": "certain",
+        "obligations_suspended": False}  # fmt: skip
+
+
+def test_agreements_in_force_by_day(asked: list) -> None:
+    def rows(on: str, party: str | None = None) -> list[tuple]:
+        frame = alliance_data.agreements_in_force(on, party, version="9.9.9")
+        assert list(frame.index) == list(range(len(frame)))
+        return [(r.agreement_id, r.party_id, r.certainty) for r in frame.itertuples()]
+
+    assert rows("1960-01-15", "JPN") == [("others", "JPN", "certain"), ("trade", "JPN", "possible")]
+    assert rows("1960-02-01", "JPN") == [("others", "JPN", "certain"), ("trade", "JPN", "certain")]
+    assert rows("1978-01-01", "PAK") == []
+    assert [r[0] for r in rows("1995-01-01")] == ["anzus"] * 3 + ["others"] * 2 + ["trade"] * 2
+    frame = alliance_data.agreements_in_force("1960-02-01", "JPN")
+    assert list(frame.columns) == ["agreement_id", "title", "kind", "collective_defense",
+                                   "in_force_date", "party_id", "certainty"]  # fmt: skip
+    assert frame.iloc[1].to_dict() == {
+        "agreement_id": "trade", "title": "Trade pact", "kind": "executive_agreement",
+        "collective_defense": False, "in_force_date": pd.Timestamp("1960-01-01"),
+        "party_id": "JPN", "certainty": "certain"}  # fmt: skip
+    assert set(asked) == {"9.9.9", None}
+
+
+def test_questions_outside_the_data(asked: list) -> None:
+    with pytest.raises(InvalidArgument, match=r"^on: 'soon' is not a day in YYYY-MM-DD form$"):
+        alliance_data.allies("soon")
+    with pytest.raises(InvalidArgument, match=r"^on: 'soon' is not a day"):
+        alliance_data.agreements_in_force("soon")
+    message = (
+        "2021-04-02 is after this release's date (2021-04-01); the data does not know what "
+        "happened then — use a newer release"
+    )
+    for ask in (alliance_data.allies, alliance_data.agreements_in_force):
+        with pytest.raises(InvalidArgument) as caught:
+            ask("2021-04-02")
+        assert str(caught.value) == message
+    with pytest.warns(UserWarning) as warned:
+        assert alliance_data.allies("1940-01-01").empty
+    assert warned[0].filename == __file__  # the warning points at the caller's line
+    assert str(warned[0].message) == (
+        "1940-01-01 is before the first U.S. collective-defense treaty in the data entered "
+        "into force (1950-01-01): the answer is empty by construction"
+    )
+
+
+def test_a_release_without_memberships_names_the_version(monkeypatch) -> None:
+    monkeypatch.setattr(api, "tables", lambda version=None: ["agreements", "parties"])
+    with pytest.raises(InvalidArgument) as caught:
+        alliance_data.allies("2000-01-01", version="0.3.0")
+    assert str(caught.value) == (
+        "release 0.3.0 has no agreement_memberships table (added in 0.4.0); use a newer version"
+    )
