@@ -39,7 +39,10 @@ REPORT = HERE / "MUTATION.md"
 MODULES: dict[str, list[str]] = {
     "alliance_data/dates.py": ["tests/test_point_in_time.py"],
     "alliance_data/alliances.py": ["tests/test_point_in_time.py"],
-    "alliance_data_curate/lifecycle.py": ["tests/test_lifecycle.py"],
+    "alliance_data_curate/lifecycle.py": [
+        "tests/test_lifecycle.py",
+        "tests/test_lifecycle_rules.py",
+    ],
     "alliance_data_curate/diff.py": ["tests/test_versioning.py"],
     "alliance_data_curate/release.py": ["tests/test_versioning.py", "tests/test_release.py"],
     "alliance_data/atomic.py": ["tests/test_crash_safety.py", "tests/test_reliability.py"],
