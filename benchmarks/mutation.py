@@ -45,7 +45,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "alliance_data_curate/diff.py": ["tests/test_versioning.py"],
     "alliance_data_curate/release.py": ["tests/test_versioning.py", "tests/test_release.py"],
-    "alliance_data/atomic.py": ["tests/test_crash_safety.py", "tests/test_reliability.py"],
+    "alliance_data/atomic.py": ["tests/test_atomic.py", "tests/test_crash_safety.py"],
     "alliance_data/fetch.py": ["tests/test_remote.py", "tests/test_reliability.py"],
 }
 COPIED = [
