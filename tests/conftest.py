@@ -96,13 +96,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def published(tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch):
-    """Two releases served over HTTP; this installation 'ships' the newer one."""
-    url, served = http_server
-    repo = tmp_path / "repo"
+@pytest.fixture(scope="session")
+def two_releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A checkout with releases 0.1.0 and 0.2.0 (0.2.0 adds South Korea), built once."""
+    base = tmp_path_factory.mktemp("published")
+    repo = base / "repo"
     (repo / "releases").mkdir(parents=True)
-    records = shutil.copytree(RECORDS_MIN, tmp_path / "records")
+    records = shutil.copytree(RECORDS_MIN, base / "records")
     release("0.1.0", checkout(repo, records), date=dt.date(2021, 4, 1), text_dirs=[TEXTS])
     parties = records / "parties.yaml"
     parties.write_text(
@@ -110,6 +110,15 @@ def published(tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch):
         + "- party_id: KOR\n  name: South Korea\n  kind: state\n  cow_code: 732\n"
     )
     release("0.2.0", checkout(repo, records), date=dt.date(2021, 5, 1), text_dirs=[TEXTS])
+    (repo / "records").unlink()
+    return repo
+
+
+@pytest.fixture
+def published(tmp_path: Path, http_server, monkeypatch: pytest.MonkeyPatch, two_releases: Path):
+    """Two releases served over HTTP; this installation 'ships' the newer one."""
+    url, served = http_server
+    repo = shutil.copytree(two_releases, tmp_path / "repo", symlinks=True)
     shutil.copytree(repo / "releases", served, dirs_exist_ok=True)
     cache = tmp_path / "cache"
     monkeypatch.setenv("ALLIANCE_DATA_URL", url)
