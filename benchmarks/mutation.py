@@ -44,8 +44,13 @@ MODULES: dict[str, list[str]] = {
         "tests/test_lifecycle_rules.py",
     ],
     "alliance_data_curate/diff.py": ["tests/test_versioning.py"],
-    "alliance_data_curate/release.py": ["tests/test_versioning.py", "tests/test_release.py"],
-    "alliance_data/atomic.py": ["tests/test_atomic.py", "tests/test_crash_safety.py"],
+    "alliance_data_curate/release.py": [
+        "tests/test_versioning.py",
+        "tests/test_release.py",
+        "tests/test_crash_safety.py",
+        "tests/test_overview.py",
+    ],
+    "alliance_data/atomic.py": ["tests/test_atomic.py"],
     "alliance_data/fetch.py": ["tests/test_remote.py", "tests/test_reliability.py"],
 }
 COPIED = [
