@@ -152,7 +152,7 @@ def test_release_refuses_too_small_a_bump_after_a_removal(
         f"{needed} bump"
     ):  # fmt: skip
         release(too_small, checkout(repo, records_copy), text_dirs=[TEXTS])
-    assert not (repo / "releases" / too_small).exists()
+    assert sorted(p.name for p in (repo / "releases").iterdir()) == [first, "index.json"]
     assert _released(repo) == [first]
     release(enough, checkout(repo, records_copy), date=dt.date(2021, 5, 1), text_dirs=[TEXTS])
     assert _released(repo) == [first, enough]
@@ -213,3 +213,21 @@ def test_changed_fields_under_a_composite_key(mini_release: Path, tmp_path: Path
     }
     assert [n for n, d in changes.tables.items() if not d.empty] == ["meeting_participants"]
     assert changes.bump() == "patch"
+
+
+def test_a_release_folder_without_an_index_entry_is_never_overwritten(
+    tmp_path: Path, records_copy: Path
+) -> None:
+    repo = tmp_path / "repo"
+    release("0.1.0", checkout(repo, records_copy), date=RELEASE_DATE, text_dirs=[TEXTS])
+    stray = repo / "releases" / "0.2.0"
+    stray.mkdir()
+    (stray / "mine.txt").write_text("kept")
+    with pytest.raises(
+        ReleaseError,
+        match=r"^release 0\.2\.0 already exists in .*releases; published releases are never "
+        r"rewritten — choose a new version$",
+    ):
+        release("0.2.0", checkout(repo, records_copy), text_dirs=[TEXTS])
+    assert [p.name for p in stray.iterdir()] == ["mine.txt"]
+    assert _released(repo) == ["0.1.0"]
