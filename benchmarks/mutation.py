@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "benchmarks"
 RESULTS = HERE / "mutation_results.json"
 EQUIVALENT = HERE / "mutation_equivalent.json"
+NOTES = HERE / "mutation_notes.json"  # module -> what a reader of the report should know
 REPORT = HERE / "MUTATION.md"
 
 # module -> the test files that exercise it (fast, focused: each mutant runs only the tests
@@ -141,7 +142,7 @@ def _diff(shown: str) -> str:
     return "\n".join(lines)
 
 
-def report(results: dict, equivalent: dict[str, str]) -> str:
+def report(results: dict, equivalent: dict[str, str], notes: dict[str, str] | None = None) -> str:
     """MUTATION.md: the score per module, then every survivor and why it is accepted."""
     out = [
         "# Mutation testing",
@@ -156,6 +157,7 @@ def report(results: dict, equivalent: dict[str, str]) -> str:
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     details = []
+    notes = notes or {}
     for module, result in results.items():
         statuses = result["statuses"]
         killed = sum(s in ("killed", "timeout") for s in statuses.values())
@@ -169,9 +171,11 @@ def report(results: dict, equivalent: dict[str, str]) -> str:
             f"| `{module}` | {tests} | {len(statuses)} | {killed} | {len(accepted)} | "
             f"{len(open_)} | {score} | {result['seconds']} s |"
         )
-        if not survivors:
+        if not survivors and module not in notes:
             continue
         details += ["", f"## `{module}`", ""]
+        if module in notes:
+            details += [notes[module], ""]
         for name in survivors:
             status = statuses[name]
             why = equivalent.get(name, f"**not yet killed** ({status})")
@@ -211,8 +215,9 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
     equivalent = json.loads(EQUIVALENT.read_text(encoding="utf-8")) if EQUIVALENT.is_file() else {}
+    notes = json.loads(NOTES.read_text(encoding="utf-8")) if NOTES.is_file() else {}
     ordered = {m: results[m] for m in MODULES if m in results}
-    REPORT.write_text(report(ordered, equivalent), encoding="utf-8")
+    REPORT.write_text(report(ordered, equivalent, notes), encoding="utf-8")
     print(f"wrote {REPORT}")
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import warnings
 from pathlib import Path
 
@@ -342,7 +343,11 @@ def test_questions_outside_the_data(asked: list) -> None:
         assert str(caught.value) == message
     with pytest.warns(UserWarning) as warned:
         assert alliance_data.allies("1940-01-01").empty
-    assert warned[0].filename == __file__  # the warning points at the caller's line
+    # the warning points at the caller's line (mutmut's trampoline adds a frame of its own)
+    if "mutmut" in sys.modules:
+        assert not warned[0].filename.endswith("alliances.py")
+    else:
+        assert warned[0].filename == __file__
     assert str(warned[0].message) == (
         "1940-01-01 is before the first U.S. collective-defense treaty in the data entered "
         "into force (1950-01-01): the answer is empty by construction"
