@@ -145,6 +145,8 @@ def test_events_about_parties_not_listed() -> None:
          [(0, "obligations suspended while not a party")]),
         (["obligations_restored"], [(0, "obligations restored without a suspension")]),
         (["obligations_suspended", "obligations_restored"], []),
+        (["obligations_suspended", "obligations_restored", "obligations_restored"],
+         [(2, "obligations restored without a suspension")]),
         (["withdrawal_announced", "withdrew"], []),  # an original party may give notice
         (["ratified", "withdrew", "withdrawal_announced"],
          [(2, "withdrawal_announced before becoming a party")]),
