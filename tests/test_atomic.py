@@ -115,3 +115,4 @@ def test_fsync_tree_syncs_every_file_and_folder_but_not_links(tmp_path: Path, sy
                          tmp_path)
     )  # fmt: skip
     assert synced[-1] == str(tmp_path)  # the top folder last
+    assert synced.index(str(tmp_path / "csv" / "a.csv")) < synced.index(str(tmp_path / "csv"))

@@ -193,6 +193,7 @@ def test_summary_cuts_long_lists(count: int, details: int | None, more: int | No
     changes = ReleaseDiff({"t": TableDiff(added=[f"k{i:02}" for i in range(count)])}, [], [])
     lines = changes.summary() if details is None else changes.summary(details)
     shown = count if more is None else count - more
+    assert lines[0] == f"- `t`: {count} added, 0 removed, 0 changed"
     assert lines[1:] == [f"  - added `k{i:02}`" for i in range(shown)] + (
         [f"  - ... and {more} more"] if more else []
     )
