@@ -198,6 +198,8 @@ AGREEMENTS = _frame(
         ("draft", "Never in force", "treaty", True, None, None, None, None, "2021-04-01"),
         ("others", "Without the U.S.", "treaty", True, "1950-01-01", "day", None, None,
          "2021-04-01"),
+        ("pact", "Ended in a month", "treaty", False, "1970-01-01", "day", "1980-05-01", "month",
+         "2021-04-01"),
     ],
 )  # fmt: skip
 MEMBERSHIPS = _frame(
@@ -218,6 +220,8 @@ MEMBERSHIPS = _frame(
         ("draft", "KOR", "1990-01-01", "day", "original_party", None, None, None),
         ("others", "KOR", "1950-01-01", "day", "original_party", None, None, None),
         ("others", "JPN", "1950-01-01", "day", "original_party", None, None, None),
+        ("pact", "JPN", "1970-01-01", "day", "original_party", "1980-05-01", "month",
+         "terminated"),
     ],
 )  # fmt: skip
 EVENTS = _frame(
@@ -317,6 +321,9 @@ def test_agreements_in_force_by_day(asked: list) -> None:
     assert rows("1960-01-15", "JPN") == [("others", "JPN", "certain"), ("trade", "JPN", "possible")]
     assert rows("1960-02-01", "JPN") == [("others", "JPN", "certain"), ("trade", "JPN", "certain")]
     assert rows("1978-01-01", "PAK") == []
+    assert ("pact", "JPN", "possible") in rows("1980-05-15", "JPN")  # ended within May 1980
+    assert ("pact", "JPN", "certain") in rows("1980-04-30", "JPN")
+    assert "pact" not in {r[0] for r in rows("1980-06-01", "JPN")}
     assert [r[0] for r in rows("1995-01-01")] == ["anzus"] * 3 + ["others"] * 2 + ["trade"] * 2
     frame = alliance_data.agreements_in_force("1960-02-01", "JPN")
     assert list(frame.columns) == ["agreement_id", "title", "kind", "collective_defense",
@@ -361,3 +368,25 @@ def test_a_release_without_memberships_names_the_version(monkeypatch) -> None:
     assert str(caught.value) == (
         "release 0.3.0 has no agreement_memberships table (added in 0.4.0); use a newer version"
     )
+
+
+def test_the_version_asked_for_is_the_version_read(monkeypatch) -> None:
+    from alliance_data import alliances
+
+    asked: list = []
+
+    def tables(version=None):
+        asked.append(("tables", version))
+        return ["agreements", "agreement_memberships", "agreement_events", "parties"]
+
+    frames = {"agreements": AGREEMENTS, "agreement_memberships": MEMBERSHIPS,
+              "agreement_events": EVENTS, "parties": PARTIES}  # fmt: skip
+
+    def load(name, version=None):
+        asked.append((name, version))
+        return frames[name]
+
+    monkeypatch.setattr(api, "tables", tables)
+    monkeypatch.setattr(api, "load", load)
+    assert alliances._frames("9.9.9").keys() == frames.keys()
+    assert asked == [("tables", "9.9.9")] + [(name, "9.9.9") for name in frames]
