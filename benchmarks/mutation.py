@@ -54,6 +54,14 @@ MODULES: dict[str, list[str]] = {
     "alliance_data/atomic.py": ["tests/test_atomic.py"],
     "alliance_data/fetch.py": ["tests/test_remote.py", "tests/test_reliability.py"],
 }
+# Tests that fail on the checkout itself until the next release (see the lead's notes);
+# mutmut needs a green selection, so they are left out of every run.
+KNOWN_FAILING = [
+    "tests/test_remote.py::test_codebook_and_cite_work_offline",
+    "tests/test_committed_releases.py::test_readme_states_where_the_rows_come_from",
+    "tests/test_committed_releases.py::test_latest_release_rebuilds_from_the_records",
+    "tests/test_committed_releases.py::test_release_validates_with_frictionless",
+]
 COPIED = [
     "alliance_data",
     "alliance_data_curate",
@@ -87,13 +95,14 @@ def _workdir(base: Path, module: str) -> Path:
             shutil.copy2(source, work / name)
     tests = MODULES[module]
     also = [n for n in COPIED if n not in ("alliance_data", "alliance_data_curate", "tests")]
+    deselect = [arg for test in KNOWN_FAILING for arg in ("--deselect", test)]
     config = (
         "\n[tool.mutmut]\n"
         'source_paths = ["alliance_data", "alliance_data_curate"]\n'
         f"only_mutate = {json.dumps([module])}\n"
         f"also_copy = {json.dumps(also)}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
-        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
+        f"pytest_add_cli_args = {json.dumps(['-p', 'no:cacheprovider', '-q', *deselect])}\n"
     )
     with (work / "pyproject.toml").open("a", encoding="utf-8") as handle:
         handle.write(config)
