@@ -191,6 +191,8 @@ def report(results: dict, equivalent: dict[str, str], notes: dict[str, str] | No
             details += [f"- `{name}` ({status}): {why}", "", "  ```diff"]
             details += [f"  {line}" for line in result["diffs"].get(name, "").splitlines()]
             details += ["  ```"]
+    for module in sorted(set(notes) - set(results)):
+        details += ["", f"## `{module}` (no results yet)", "", notes[module]]
     return "\n".join(out + details) + "\n"
 
 
