@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import http.server
 import shutil
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +57,22 @@ def records_copy(tmp_path: Path) -> Path:
 def mini_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("release") / "0.1.0"
     return build(out, RECORDS_MIN, version="0.1.0", date=RELEASE_DATE, text_dirs=[TEXTS])
+
+
+@pytest.fixture
+def refusing_url() -> str:
+    """A URL on 127.0.0.1 whose port was bound, listened on and closed: connecting is refused.
+
+    Unlike a fixed port (9, "discard"), nothing can be listening there unless another
+    process picks the freed port in the moment between this fixture and the test.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    return f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture

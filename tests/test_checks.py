@@ -186,8 +186,19 @@ def test_every_problem_is_listed_and_exit_code_is_1(
     code = main(["validate", "--records", str(records_copy), "--texts", str(TEXTS)])
     out = capsys.readouterr()
     assert code == 1
-    assert out.out.count("\n") >= 3
-    assert "problem(s) found" in out.err
+    meetings, parties = records_copy / "meetings.yaml", records_copy / "parties.yaml"
+    formula = (
+        "which spreadsheets may execute as a formula (formula injection); "
+        "reword it or add a leading letter"
+    )
+    assert sorted(out.out.splitlines()) == sorted(
+        [
+            f"{parties}:11: parties[jpn] name: text starts with '@', {formula}",
+            f"{meetings}:3: meetings[tokyo-meeting-2021] title: text starts with '=', {formula}",
+            f"{meetings}:10: meetings[tokyo-meeting-2021] country: 'XXX' is not a parties.party_id",
+        ]
+    )
+    assert "3 problem(s) found" in out.err
 
 
 def test_month_precision_must_start_the_month(records_copy: Path) -> None:
@@ -197,3 +208,134 @@ def test_month_precision_must_start_the_month(records_copy: Path) -> None:
         "sources[mini-article] published_date: published_date has precision month" in p
         for p in problems
     ), problems
+
+
+# --- one key across files: a curated record and an imported row are one table -------------
+
+
+def test_duplicate_key_across_curated_and_imported_files(fake_repo: Path, capsys) -> None:
+    """The duplicate-key check runs over the whole table, not within one file."""
+    folder = fake_repo / "imported" / "test"
+    folder.mkdir(parents=True)
+    (folder / "parties.csv").write_text(
+        "party_id,name,kind,cow_code,wikidata_id\nUSA,United States again,state,2,\n",
+        encoding="utf-8",
+    )
+    loaded = records.read(fake_repo / "records", fake_repo / "imported", base=fake_repo)
+    report = validate(loaded, [TEXTS])
+    assert [str(p) for p in report.problems] == [
+        "imported/test/parties.csv:2: parties[USA]: duplicate primary key; "
+        "first defined at records/parties.yaml:6"
+    ]
+    assert main(["validate", "--repo", str(fake_repo), "--texts", str(TEXTS)]) == 1
+    assert "imported/test/parties.csv:2: parties[USA]: duplicate primary key" in (
+        capsys.readouterr().out
+    )
+
+
+# --- link markup: a quote is compared by its words, not by the page's links -------------
+
+
+def _texts_with(tmp_path: Path, records_dir: Path, text: str) -> Path:
+    """A texts folder whose mini.txt is ``text``, with sources.yaml given its sha256."""
+    import hashlib
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "mini.txt").write_text(text, encoding="utf-8")
+    old = (TEXTS / "mini.txt").read_bytes()
+    path = records_dir / "sources.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            hashlib.sha256(old).hexdigest(), hashlib.sha256(text.encode()).hexdigest()
+        ),
+        encoding="utf-8",
+    )
+    return texts
+
+
+LINKED = (
+    "The ministers met in [Tokyo](https://example.org/tokyo) on March 16.\n"
+    "The Secretary of State, [Anthony Blinken](https://example.org/b), reaffirmed the\n"
+    '"unwavering commitment to the [defense of Japan](https://example.org/d)."\n'
+)
+
+
+def test_link_markup_in_the_source_text_is_not_part_of_the_quote(
+    records_copy: Path, tmp_path: Path
+) -> None:
+    texts = _texts_with(tmp_path, records_copy, LINKED)
+    report = validate(records.read(records_copy), [texts], records_copy)
+    assert report.problems == []
+    assert report.quotes_checked == 3
+
+
+def test_link_markup_in_a_quote_is_dropped_and_the_words_still_compared(
+    records_copy: Path, tmp_path: Path
+) -> None:
+    texts = _texts_with(tmp_path, records_copy, LINKED)
+    _edit(records_copy, "evidence", 2, quote="met in [Tokyo](https://elsewhere.org) on March 16")
+    assert _problems_in(records_copy, texts) == []
+    _edit(records_copy, "evidence", 2, quote="met in [Osaka](https://example.org/tokyo) on")
+    assert _problems_in(records_copy, texts) == [
+        f"{records_copy / 'evidence.yaml'}:16: evidence[ev-meeting] quote: "
+        "quote not found in the text of mini-article"
+    ]
+
+
+def test_normalise_keeps_link_text_and_folds_whitespace() -> None:
+    from alliance_data_curate.checks import normalise
+
+    assert normalise("  met in [Tokyo](https://x.org/a b)\n on\t[March](y) 16 ") == (
+        "met in Tokyo on March 16"
+    )
+    assert normalise("[](https://x.org)") == ""
+    assert normalise("a [b] (c) d") == "a [b] (c) d"  # not a link: kept as written
+
+
+def _problems_in(directory: Path, texts: Path) -> list[str]:
+    return [str(p) for p in validate(records.read(directory), [texts], directory).problems]
+
+
+# --- a leading "-": a dash before a word is text; anything a spreadsheet runs is refused ---
+
+DASH_ALLOWED = ["- see the note", "- Tokyo meeting, 16 March", "- Überblick"]
+DASH_REFUSED = ["-1+1", "- 1+1", "-cmd|' /C calc'!A0", "- SUM(A1)", "-A1", "-", "- see (A1)"]
+
+
+@pytest.mark.parametrize("title", DASH_ALLOWED)
+def test_dash_before_a_word_is_allowed_in_records(records_copy: Path, title: str) -> None:
+    _edit(records_copy, "meetings", 0, title=title)
+    assert _problems(records_copy) == []
+    assert records.read(records_copy).dicts("meetings")[0]["title"] == title
+
+
+@pytest.mark.parametrize("title", DASH_REFUSED)
+def test_dash_that_can_be_a_formula_is_refused_in_records(records_copy: Path, title: str) -> None:
+    _edit(records_copy, "meetings", 0, title=title)
+    problems = _problems(records_copy)
+    assert len(problems) == 1, problems
+    assert "meetings.yaml:3: meetings[tokyo-meeting-2021] title: " in problems[0]
+    assert "text starts with '-'" in problems[0] and "formula injection" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"), [(t, True) for t in DASH_ALLOWED] + [(t, False) for t in DASH_REFUSED]
+)
+def test_dash_rules_hold_for_imported_csv_too(fake_repo: Path, name: str, ok: bool) -> None:
+    import csv
+
+    folder = fake_repo / "imported" / "test"
+    folder.mkdir(parents=True)
+    with (folder / "parties.csv").open("w", encoding="utf-8", newline="") as handle:
+        header = ["party_id", "name", "kind", "cow_code", "wikidata_id"]
+        csv.writer(handle).writerows([header, ["KOR", name, "state", "", ""]])
+    loaded = records.read(fake_repo / "records", fake_repo / "imported", base=fake_repo)
+    found = [str(p) for p in loaded.problems]
+    if ok:
+        assert found == []
+        assert [r.data["name"] for r in loaded.rows["parties"]][-1] == name
+    else:
+        assert len(found) == 1 and found[0].startswith(
+            "imported/test/parties.csv:2: parties[KOR] name: text starts with '-'"
+        ), found

@@ -140,7 +140,7 @@ print(json.dumps({"version": alliance_data.__version__, "counts": counts, "old":
 
 
 def test_installed_wheel_loads_every_table_offline_and_fetches_older_versions(
-    wheel: Path, tmp_path: Path, http_server
+    wheel: Path, tmp_path: Path, http_server, refusing_url: str
 ) -> None:
     """What a new user does: install the wheel, load offline; fetch an older version, cached."""
     site = tmp_path / "site"
@@ -162,7 +162,7 @@ def test_installed_wheel_loads_every_table_offline_and_fetches_older_versions(
     )
     assert first["version"] == LATEST.version
     assert first["counts"] == _latest_counts()
-    env["ALLIANCE_DATA_URL"] = "http://127.0.0.1:9/"  # the server is gone: cache only
+    env["ALLIANCE_DATA_URL"] = refusing_url  # the server is gone: cache only
     again = json.loads(
         subprocess.run(
             run, env=env, cwd=tmp_path, capture_output=True, text=True, check=True

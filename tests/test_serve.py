@@ -83,9 +83,9 @@ def test_a_port_in_use_is_a_usage_error(published, capsys) -> None:
 
 
 def test_a_version_not_available_offline_is_a_usage_error(
-    published, capsys, monkeypatch: pytest.MonkeyPatch
+    published, capsys, monkeypatch: pytest.MonkeyPatch, refusing_url: str
 ) -> None:
-    monkeypatch.setenv("ALLIANCE_DATA_URL", "http://127.0.0.1:9/")
+    monkeypatch.setenv("ALLIANCE_DATA_URL", refusing_url)
     assert main(["serve", "--version", "0.9.0"]) == 2
     err = capsys.readouterr().err.splitlines()[-1]
     assert err.startswith("error: release 0.9.0 is not available offline and could not be fetched")

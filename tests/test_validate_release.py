@@ -65,19 +65,33 @@ def _validated(folder: Path, fmt: str):
     return validate_release(folder, fmt)
 
 
-def _kinds() -> list[str]:
+def _kinds_and_formats() -> list[tuple[str, str]]:
     _, _, defects = generate.generate(MEETINGS, defects=True)
-    return sorted({d.kind for d in defects})
+    return sorted({(d.kind, fmt) for d in defects for fmt in d.formats})
 
 
-@pytest.mark.parametrize("kind", _kinds())
-@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+KINDS_AND_FORMATS = _kinds_and_formats()
+
+
+def test_every_kind_of_defect_is_planted_in_both_formats() -> None:
+    """Each (kind, format) case below must have defects to find, or it would pass vacuously."""
+    kinds = {kind for kind, _ in KINDS_AND_FORMATS}
+    assert len(kinds) >= 20
+    one_format = {k for k in kinds if sum(kind == k for kind, _ in KINDS_AND_FORMATS) == 1}
+    assert {k: fmt for k, fmt in KINDS_AND_FORMATS if k in one_format} == {
+        "min_length": "parquet",  # planted only where the format can hold the defect
+        "type": "csv",
+    }
+
+
+@pytest.mark.parametrize(("kind", "fmt"), KINDS_AND_FORMATS)
 def test_each_planted_defect_is_found(planted, kind: str, fmt: str) -> None:
     folder, _, defects = planted
     report = _validated(folder, fmt)
     found = {(p.table, p.line, p.record_id, p.field) for p in report.problems}
     rows = {(p.table, p.line, p.record_id) for p in report.problems}
     wanted = [d for d in defects if d.kind == kind and fmt in d.formats]
+    assert wanted, (kind, fmt)  # the case ran: at least one defect of this kind was planted
     for d in wanted:
         assert (d.table, d.row, d.record_id, d.field) in found or (
             d.field is None and (d.table, d.row, d.record_id) in rows
