@@ -521,7 +521,8 @@ def _field_checks(spec: FieldSpec, validators: list[Callable], csv: bool) -> lis
     for func in validators:
         label = FIELD_VALIDATORS.get(func)
         if label is not None:
-            sql = f"({SCREENS[label](c)}) AND {UDFS[label]}({c})"
+            # CASE, not AND: the model's function (a Python UDF) runs only on screened values
+            sql = f"CASE WHEN {SCREENS[label](c)} THEN {UDFS[label]}({c}) ELSE false END"
             checks.append(Check(label, name, sql))
     return checks
 
