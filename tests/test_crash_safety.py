@@ -31,6 +31,8 @@ from alliance_data_curate.release import release
 from alliance_data_curate.repo import Checkout
 from conftest import RECORDS_MIN, ROOT, TEXTS
 
+pytestmark = pytest.mark.slow  # real kill -9 of subprocesses: CI runs them (CI=true)
+
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 

@@ -131,6 +131,7 @@ def _release_path(tables: Tables, folder: Path, capsys) -> Found:
     return found
 
 
+@pytest.mark.slow  # every kind also runs once, fast, in test_each_kind_is_reported_by_both_paths
 @settings(
     max_examples=12,
     deadline=None,
