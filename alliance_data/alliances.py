@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .dates import parse_date, period_end
+from .dates import cell_day, parse_date, period_end
 from .errors import InvalidArgument
 
 if TYPE_CHECKING:
@@ -59,12 +59,6 @@ def _state(
     return "certain" if certain else "possible"
 
 
-def _day(value: Any) -> dt.date | None:
-    import pandas as pd
-
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
-
-
 def _frames(version: str | None) -> dict[str, pd.DataFrame]:
     from .api import load, tables
 
@@ -83,13 +77,13 @@ def _frames(version: str | None) -> dict[str, pd.DataFrame]:
 def _check_coverage(day: dt.date, frames: dict[str, pd.DataFrame]) -> None:
     import warnings
 
-    released = _day(frames["agreements"]["status_date"].max())
+    released = cell_day(frames["agreements"]["status_date"].max())
     if released is not None and day > released:
         raise InvalidArgument(
             f"{day} is after this release's date ({released}); the data does not know what "
             "happened then — use a newer release"
         )
-    first = _day(
+    first = cell_day(
         frames["agreements"].loc[frames["agreements"].collective_defense, "in_force_date"].min()
     )
     if first is not None and day < first:
@@ -104,9 +98,9 @@ def _active(memberships: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     rows = memberships.copy()
     rows["certainty"] = [
         _state(
-            _day(r.start_date),
+            cell_day(r.start_date),
             r.start_date_precision,
-            _day(r.end_date),
+            cell_day(r.end_date),
             r.end_date_precision,
             day,
             open_end=r.end_how == "withdrawal_pending",
@@ -121,7 +115,7 @@ def _suspended(events: pd.DataFrame, day: dt.date) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     kinds = events[events.event.isin(["obligations_suspended", "obligations_restored"])]
     for row in kinds.sort_values("date").itertuples():
-        when = _day(row.date)
+        when = cell_day(row.date)
         if when is not None and when <= day:
             pair = (row.agreement_id, row.party_id)
             if row.event == "obligations_suspended":
@@ -179,14 +173,14 @@ def allies(on: Any, *, include_suspended: bool = False, version: str | None = No
     active = active[active.agreement_id.isin(defense.agreement_id)]
     in_force = {  # an agreement never in force binds nobody: no entry
         r.agreement_id: _state(
-            _day(r.in_force_date),
+            cell_day(r.in_force_date),
             r.in_force_date_precision,
-            _day(r.end_date),
+            cell_day(r.end_date),
             r.end_date_precision,
             day,
         )
         for r in defense.itertuples()
-        if _day(r.in_force_date) is not None
+        if cell_day(r.in_force_date) is not None
     }
     us = active[active.party_id == UNITED_STATES].set_index("agreement_id").certainty.to_dict()
     suspended = _suspended(frames["agreement_events"], day)
@@ -261,13 +255,13 @@ def agreements_in_force(
     for a in agreements.itertuples():
         state = (
             _state(
-                _day(a.in_force_date),
+                cell_day(a.in_force_date),
                 a.in_force_date_precision,
-                _day(a.end_date),
+                cell_day(a.end_date),
                 a.end_date_precision,
                 day,
             )
-            if _day(a.in_force_date)
+            if cell_day(a.in_force_date)
             else None
         )
         if state is None:

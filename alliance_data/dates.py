@@ -73,3 +73,18 @@ def parse_date(value: Any, name: str = "on") -> dt.date:
         f"{name}: expected a date, datetime, pandas Timestamp or 'YYYY-MM-DD' string, "
         f"got {value!r} ({type(value).__name__})"
     )
+
+
+def cell_day(value: Any) -> dt.date | None:
+    """A date cell of a loaded table (``Timestamp``, ``NaT``, ``None`` or ISO text) as a day.
+
+    Example
+    -------
+    >>> cell_day("2021-03-16"), cell_day(None)
+    (datetime.date(2021, 3, 16), None)
+    """
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()

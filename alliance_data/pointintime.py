@@ -12,7 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from .api import load
-from .dates import parse_date, period_end
+from .dates import cell_day, parse_date, period_end
 from .errors import InvalidArgument
 
 if TYPE_CHECKING:
@@ -50,14 +50,6 @@ def _certainty(row: Any, day: dt.date) -> str | None:
     else:
         sure_end = row.tenure_status == "ongoing"
     return "certain" if day >= start_last and sure_end else "possible"
-
-
-def _day_or_none(value: Any) -> dt.date | None:
-    import pandas as pd
-
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return pd.Timestamp(value).date()
 
 
 def positions_on(
@@ -103,7 +95,7 @@ def positions_on(
     officials = load("officials", version)[["official_id", "name"]]
     frame = positions.copy()
     for column in ("start_date", "end_date"):
-        frame[column] = [_day_or_none(v) for v in frame[column]]
+        frame[column] = [cell_day(v) for v in frame[column]]
     if party is not None:
         frame = frame[frame["party_id"] == party]
     if title is not None:
