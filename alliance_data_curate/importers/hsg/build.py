@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from . import identities
+from . import identities, tenures
 from .countries import Crosswalk
 from .names import person, split_honorific, split_visitors
 from .parse import President, Snapshot, Trip, UpstreamError, Visit
@@ -433,8 +433,9 @@ class Builder:
         self.journeys()
         self.visits()
         self.relations()
+        dated = self.date_visitors()
         tables = self.result.tables
-        tables["sources"] = sources(commits, self.curated)
+        tables["sources"] = sources(commits, self.curated) + dated.pop("source_rows")
         new_parties = sorted(self.used_parties - self.curated.parties)
         tables["parties"] = [self.crosswalk.party_row(p) for p in new_parties]
         tables["officials"] = list(self.people.officials.values())
@@ -444,7 +445,30 @@ class Builder:
         validate_rows(tables)
         self.result.reports["identity_candidates.json"] = identities.candidates(tables["officials"])
         self.result.summary = self._summary(commits, len(new_parties))
+        self.result.summary["tenures"] = dated
         return self.result
+
+    def date_visitors(self) -> dict[str, Any]:
+        """Terms from ``tenures.yaml`` for visitors' positions; what was dated and what not."""
+        reviewed = tenures.load()
+        meetings = {m["meeting_id"]: m for m in self.result.tables["meetings"]}
+        visits: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+        for mp in self.result.tables["meeting_participants"]:
+            visits[(mp["official_id"], mp["role_title"])].append(
+                meetings[mp["meeting_id"]]["start_date"]
+            )
+        try:
+            done = tenures.apply(reviewed, self.people.positions, visits, self.people.evidence)
+        except ValueError as exc:
+            raise UpstreamError(str(exc)) from None
+        undated = [p for p in self.people.positions.values() if p["tenure_status"] == "unknown"]
+        return {
+            "tenures_version": reviewed.version,
+            "positions_dated": done["dated"],
+            "positions_undated": len(undated),
+            "visits_outside_reviewed_terms": done["outside"],
+            "source_rows": tenures.source_rows(reviewed, done["sources"]),
+        }
 
     def _summary(self, commits: dict[str, str], parties_added: int) -> dict[str, Any]:
         snap, tables = self.snap, self.result.tables

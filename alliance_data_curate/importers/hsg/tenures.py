@@ -1,0 +1,232 @@
+"""Reviewed terms of office for visiting leaders (``tenures.yaml``), applied to their positions.
+
+The visits data gives a visitor's title on the day of the visit but no term. ``tenures.yaml``
+gives, per imported (official, title), the terms that contain the visits, each with the page it
+comes from and an exact quote. A position whose visits all fall in one term gets that term's
+dates; visits in several terms make one position per term; a visit outside every term leaves the
+position undated (``tenure_status: unknown``) and is reported, never forced into a term.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from alliance_data.dates import period_end
+
+from ...names import slug
+
+TENURES = Path(__file__).with_name("tenures.yaml")
+PRECISIONS = ("day", "month", "year")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of office, as a cited page gives it."""
+
+    start: dt.date
+    start_precision: str
+    end: dt.date | None
+    end_precision: str | None
+    source: str
+    quote: str
+    end_quote: str | None = None
+    note: str | None = None
+
+    def contains(self, day: dt.date) -> bool:
+        """Whether ``day`` can fall in the term, the dates read at their precision.
+
+        Example
+        -------
+        >>> Term(dt.date(1945, 12, 10), "day", dt.date(1953, 8, 17), "day", "s", "q").contains(
+        ...     dt.date(1951, 9, 24))
+        True
+        """
+        if day < self.start:
+            return False
+        return self.end is None or day <= period_end(self.end, self.end_precision)
+
+
+@dataclass(frozen=True)
+class Tenures:
+    """The sources and the terms per (official, title) of one tenures file."""
+
+    version: int
+    sources: dict[str, dict[str, Any]]
+    terms: dict[tuple[str, str], tuple[Term, ...]]
+
+
+def _date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _term(raw: dict[str, Any], sources: dict[str, Any], where: str) -> Term:
+    missing = [k for k in ("start", "start_precision", "source", "quote") if not raw.get(k)]
+    if missing:
+        raise ValueError(f"{where}: missing {', '.join(missing)}")
+    if raw["source"] not in sources:
+        raise ValueError(f"{where}: source {raw['source']!r} is not listed under sources")
+    end = _date(raw["end"], f"{where} end") if raw.get("end") else None
+    precisions = [raw["start_precision"], *([raw.get("end_precision")] if end else [])]
+    if any(p not in PRECISIONS for p in precisions) or (end is None) != (
+        raw.get("end_precision") is None
+    ):
+        raise ValueError(f"{where}: precision must be one of {PRECISIONS}, and set with its date")
+    term = Term(
+        start=_date(raw["start"], f"{where} start"),
+        start_precision=raw["start_precision"],
+        end=end,
+        end_precision=raw.get("end_precision"),
+        source=raw["source"],
+        quote=" ".join(str(raw["quote"]).split()),
+        end_quote=raw.get("end_quote"),
+        note=raw.get("note"),
+    )
+    if term.end is not None and term.end < term.start:
+        raise ValueError(f"{where}: ends before it starts")
+    return term
+
+
+@cache
+def load(path: Path = TENURES) -> Tenures:
+    """Read and check the tenures file; a bad entry is refused with its place and reason.
+
+    Example
+    -------
+    >>> load().version >= 1
+    True
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 1990-13-01
+        raise ValueError(f"{path.name}: not readable: {' '.join(str(exc).split())}") from None
+    sources = data.get("sources") or {}
+    for source_id, s in sources.items():
+        if not (s.get("title") and s.get("url") and s.get("publisher")):
+            raise ValueError(f"{path.name}: source {source_id}: needs title, publisher and url")
+    terms: dict[tuple[str, str], tuple[Term, ...]] = {}
+    for i, entry in enumerate(data.get("positions") or [], 1):
+        where = f"{path.name}: position {i} ({entry.get('official_id')}, {entry.get('title')})"
+        if not (entry.get("official_id") and entry.get("title") and entry.get("terms")):
+            raise ValueError(f"{where}: needs official_id, title and terms")
+        key = (entry["official_id"], entry["title"])
+        if key in terms:
+            raise ValueError(f"{where}: listed twice")
+        terms[key] = tuple(
+            _term(t, sources, f"{where} term {j}") for j, t in enumerate(entry["terms"], 1)
+        )
+    return Tenures(data["version"], sources, terms)
+
+
+def source_rows(tenures: Tenures, used: set[str]) -> list[dict[str, Any]]:
+    """The ``sources`` rows of the pages the applied terms cite."""
+    return [
+        {
+            "source_id": source_id,
+            "title": s["title"],
+            "publisher": s["publisher"],
+            "url": s["url"],
+            "kind": "official_biography" if s.get("official") else "reference",
+        }
+        for source_id, s in sorted(tenures.sources.items())
+        if source_id in used
+    ]
+
+
+def apply(
+    tenures: Tenures,
+    positions: dict[str, dict[str, Any]],
+    visits: dict[tuple[str, str], list[dt.date]],
+    evidence: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Date the undated visitor positions that ``tenures`` covers; return what was done.
+
+    ``positions`` (by id) and ``evidence`` are changed in place. ``visits`` gives, per
+    (official, title), the start days of the visits made under that title. An entry that
+    matches no undated position is an error: the file and the import have drifted apart.
+    """
+    by_key = {
+        (p["official_id"], p["title"]): pid
+        for pid, p in positions.items()
+        if p["tenure_status"] == "unknown"
+    }
+    unused = sorted(f"{o} / {t}" for o, t in tenures.terms if (o, t) not in by_key)
+    if unused:
+        raise ValueError(
+            f"{TENURES.name}: {len(unused)} entr{'y' if len(unused) == 1 else 'ies'} match no "
+            f"undated imported position: {'; '.join(unused[:10])}"
+        )
+    dated, outside, used = 0, [], set()
+    for key, terms in sorted(tenures.terms.items()):
+        pid = by_key[key]
+        days = sorted(visits.get(key, []))
+        held = [next((t for t in terms if t.contains(d)), None) for d in days]
+        if not days or None in held:
+            outside.append(
+                {
+                    "position_id": pid,
+                    "visits_outside": [
+                        str(d) for d, t in zip(days, held, strict=True) if t is None
+                    ],
+                }
+            )
+            continue
+        chosen = sorted(set(held), key=lambda t: t.start)  # type: ignore[arg-type]
+        base = positions.pop(pid)
+        cited = [e for e in evidence if e["table"] == "positions" and e["record_id"] == pid]
+        years = [t.start.year for t in chosen]
+        for term in chosen:
+            new_id = pid
+            if len(chosen) > 1:  # a second term in the same year is told apart by its day
+                same = years.count(term.start.year) > 1
+                new_id = f"{pid}-{term.start.isoformat() if same else term.start.year}"
+            positions[new_id] = {
+                **base,
+                "position_id": new_id,
+                "start_date": term.start,
+                "start_date_precision": term.start_precision,
+                "end_date": term.end,
+                "end_date_precision": term.end_precision,
+                "tenure_status": "ended" if term.end else "ongoing",
+            }
+            if new_id != pid:
+                evidence += [
+                    {
+                        **e,
+                        "evidence_id": e["evidence_id"].replace(pid, new_id, 1),
+                        "record_id": new_id,
+                    }
+                    for e in cited
+                ]
+            evidence.append(_evidence(new_id, "start_date", term.source, term.quote, term.note))
+            if term.end_quote:
+                evidence.append(_evidence(new_id, "end_date", term.source, term.end_quote, None))
+            used.add(term.source)
+            dated += 1
+        if len(chosen) > 1:
+            evidence[:] = [e for e in evidence if e not in cited]
+    return {"dated": dated, "outside": outside, "sources": used}
+
+
+def _evidence(
+    position_id: str, field: str, source_id: str, quote: str, note: str | None
+) -> dict[str, Any]:
+    return {
+        "evidence_id": f"{position_id}-positions-{slug(field)}-tenure",
+        "table": "positions",
+        "record_id": position_id,
+        "field": field,
+        "source_id": source_id,
+        "quote": quote,
+        "note": note or f"term dates from {source_id} ({TENURES.name})",
+    }
