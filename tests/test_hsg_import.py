@@ -172,3 +172,14 @@ def test_duplicate_official_is_flagged(imported):
         "suga-yoshihide",
         "yoshihide-suga",
     }
+
+
+def test_reviewed_terms_of_another_snapshot_are_counted_not_refused(imported):
+    """The fixture is not the pinned snapshot: terms for people it lacks are only counted."""
+    from alliance_data_curate.importers.hsg import tenures
+
+    _, result = imported
+    summary = result.summary["tenures"]
+    assert summary["positions_dated"] == 0
+    assert len(summary["entries_matching_no_position"]) == len(tenures.load().terms)
+    assert "source_rows" not in summary

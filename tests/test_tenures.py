@@ -82,7 +82,7 @@ def test_visits_in_two_terms_make_two_dated_positions(tmp_path):
         ("person-b", "President"): [D(1990, 5, 1), D(2001, 1, 1)],
     }
     done = tenures.apply(_load(tmp_path), positions, visits, evidence)
-    assert done == {"dated": 3, "outside": [], "sources": {"page-a", "page-b"}}
+    assert done == {"dated": 3, "outside": [], "sources": {"page-a", "page-b"}, "unused": []}
     assert sorted(positions) == [
         "person-a-prime-minister-1996",
         "person-a-prime-minister-2009",
@@ -180,6 +180,10 @@ def test_an_entry_matching_no_undated_position_is_refused(tmp_path):
         r"person-b / President",
     ):
         tenures.apply(_load(tmp_path), positions, {}, evidence)
+    # another snapshot than the pinned one (a fixture, a newer commit): counted, not refused
+    visits = {("person-a", "Prime Minister"): [D(1996, 7, 9)]}
+    done = tenures.apply(_load(tmp_path), positions, visits, evidence, strict=False)
+    assert (done["dated"], done["unused"]) == (1, ["person-b / President"])
 
 
 @pytest.mark.parametrize(

@@ -427,13 +427,13 @@ class Builder:
 
     # --- the whole run ---------------------------------------------------------------------
 
-    def run(self, commits: dict[str, str]) -> Result:
+    def run(self, commits: dict[str, str], *, strict: bool = True) -> Result:
         self.presidents()
         self.trips()
         self.journeys()
         self.visits()
         self.relations()
-        dated = self.date_visitors()
+        dated = self.date_visitors(strict)
         tables = self.result.tables
         tables["sources"] = sources(commits, self.curated) + dated.pop("source_rows")
         new_parties = sorted(self.used_parties - self.curated.parties)
@@ -448,7 +448,7 @@ class Builder:
         self.result.summary["tenures"] = dated
         return self.result
 
-    def date_visitors(self) -> dict[str, Any]:
+    def date_visitors(self, strict: bool) -> dict[str, Any]:
         """Terms from ``tenures.yaml`` for visitors' positions; what was dated and what not."""
         reviewed = tenures.load()
         meetings = {m["meeting_id"]: m for m in self.result.tables["meetings"]}
@@ -458,7 +458,9 @@ class Builder:
                 meetings[mp["meeting_id"]]["start_date"]
             )
         try:
-            done = tenures.apply(reviewed, self.people.positions, visits, self.people.evidence)
+            done = tenures.apply(
+                reviewed, self.people.positions, visits, self.people.evidence, strict=strict
+            )
         except ValueError as exc:
             raise UpstreamError(str(exc)) from None
         undated = [p for p in self.people.positions.values() if p["tenure_status"] == "unknown"]
@@ -467,6 +469,7 @@ class Builder:
             "positions_dated": done["dated"],
             "positions_undated": len(undated),
             "visits_outside_reviewed_terms": done["outside"],
+            "entries_matching_no_position": done["unused"],
             "source_rows": tenures.source_rows(reviewed, done["sources"]),
         }
 
@@ -529,7 +532,16 @@ def validate_rows(tables: dict[str, list[dict[str, Any]]]) -> None:
 
 
 def build(
-    snap: Snapshot, crosswalk: Crosswalk, curated: Curated, commits: dict[str, str]
+    snap: Snapshot,
+    crosswalk: Crosswalk,
+    curated: Curated,
+    commits: dict[str, str],
+    *,
+    strict: bool = True,
 ) -> Result:
-    """Build every imported table from one snapshot."""
-    return Builder(snap, crosswalk, curated).run(commits)
+    """Build every imported table from one snapshot.
+
+    ``strict`` (the pinned snapshot): a reviewed term that matches no position is an error;
+    for any other snapshot it is only counted in the summary.
+    """
+    return Builder(snap, crosswalk, curated).run(commits, strict=strict)

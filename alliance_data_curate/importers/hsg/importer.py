@@ -84,7 +84,7 @@ def run(
     pinned = fetch.pinned_commits(registry)
     curated = read_curated(records_dir)
     curated.add_pocom(read_output(imported_dir))
-    result = build(snap, countries.load(), curated, pinned)
+    result = build(snap, countries.load(), curated, pinned, strict=not differing)
     result.summary["files_differing_from_pinned_commit"] = differing
     write(result, imported_dir / SUBFOLDER, records_dir)
     return result

@@ -148,12 +148,15 @@ def apply(
     positions: dict[str, dict[str, Any]],
     visits: dict[tuple[str, str], list[dt.date]],
     evidence: list[dict[str, Any]],
+    *,
+    strict: bool = True,
 ) -> dict[str, Any]:
     """Date the undated visitor positions that ``tenures`` covers; return what was done.
 
     ``positions`` (by id) and ``evidence`` are changed in place. ``visits`` gives, per
     (official, title), the start days of the visits made under that title. An entry that
-    matches no undated position is an error: the file and the import have drifted apart.
+    matches no undated position is an error when ``strict`` (the pinned snapshot: the file and
+    the import have drifted apart); otherwise it is returned under ``unused``.
     """
     by_key = {
         (p["official_id"], p["title"]): pid
@@ -161,14 +164,16 @@ def apply(
         if p["tenure_status"] == "unknown"
     }
     unused = sorted(f"{o} / {t}" for o, t in tenures.terms if (o, t) not in by_key)
-    if unused:
+    if unused and strict:
         raise ValueError(
             f"{TENURES.name}: {len(unused)} entr{'y' if len(unused) == 1 else 'ies'} match no "
             f"undated imported position: {'; '.join(unused[:10])}"
         )
     dated, outside, used = 0, [], set()
     for key, terms in sorted(tenures.terms.items()):
-        pid = by_key[key]
+        pid = by_key.get(key)
+        if pid is None:
+            continue
         days = sorted(visits.get(key, []))
         held = [next((t for t in terms if t.contains(d)), None) for d in days]
         if not days or None in held:
@@ -215,7 +220,7 @@ def apply(
             dated += 1
         if len(chosen) > 1:
             evidence[:] = [e for e in evidence if e not in cited]
-    return {"dated": dated, "outside": outside, "sources": used}
+    return {"dated": dated, "outside": outside, "sources": used, "unused": unused}
 
 
 def _evidence(
