@@ -180,6 +180,7 @@ def test_reviewed_terms_of_another_snapshot_are_counted_not_refused(imported):
 
     _, result = imported
     summary = result.summary["tenures"]
-    assert summary["positions_dated"] == 0
-    assert len(summary["entries_matching_no_position"]) == len(tenures.load().terms)
+    unused = summary["entries_matching_no_position"]
+    assert unused and set(unused) < {f"{o} / {t}" for o, t in tenures.load().terms}
+    assert summary["positions_dated"] > 0  # the fixture's visitors that the file does cover
     assert "source_rows" not in summary

@@ -114,3 +114,21 @@ def test_positions_on_the_shipped_data():
 def test_positions_on_rejects_bad_dates(bad):
     with pytest.raises(ValueError, match=r"^date: "):
         alliance_data.positions_on(bad)
+
+
+def test_a_pocom_id_naming_someone_else_is_not_the_traveller():
+    """Upstream gives President Taft (travels) and his grandson (pocom) one id."""
+    upstream = {
+        (u["source_id"], u["upstream_id"]): u["record_id"]
+        for d in (POCOM, ROOT / "imported/hsg")
+        for u in _rows(d / "upstream_records.csv")
+        if u["table"] == "officials"
+    }
+    assert upstream[("hsg-pocom", "taft-william-howard")] == "william-taft-iii"
+    assert upstream[("hsg-travels", "taft-william-howard")] == "william-taft"
+    presidency = [p for p in _rows(ROOT / "imported/hsg/positions.csv") if p["title"] == "President"]
+    assert [p["position_id"] for p in presidency if "taft" in p["official_id"]] == [
+        "william-taft-president-1909"
+    ]
+    grandson = [p for p in _rows(POCOM / "positions.csv") if p["official_id"] == "william-taft-iii"]
+    assert [p["start_date"][:4] for p in grandson] == ["1953"]

@@ -171,12 +171,31 @@ def test_a_visit_outside_every_term_leaves_the_position_undated(tmp_path):
     assert positions == before
 
 
+def test_an_end_the_import_already_has_is_kept(tmp_path):
+    """A president-elect's end (the day before inauguration) comes from presidents.xml."""
+    positions, evidence = _setup()
+    elect = positions["person-a-prime-minister"]
+    elect.update(end_date=D(1998, 1, 1), end_date_precision="day", tenure_status="ended")
+    visits = {("person-a", "Prime Minister"): [D(1996, 7, 9)]}
+    tenures.apply(_load(tmp_path), positions, visits, evidence, strict=False)
+    got = positions["person-a-prime-minister"]
+    assert (got["start_date"], got["end_date"], got["tenure_status"]) == (
+        D(1996, 6, 18),
+        D(1998, 1, 1),
+        "ended",
+    )
+    assert [e.get("field") for e in evidence if e["record_id"] == got["position_id"]] == [
+        None,
+        "start_date",
+    ]
+
+
 def test_an_entry_matching_no_undated_position_is_refused(tmp_path):
     positions, evidence = _setup()
     del positions["person-b-president"]
     with pytest.raises(
         ValueError,
-        match=r"1 entry match no undated imported position: "
+        match=r"1 entry match no imported position without a start: "
         r"person-b / President",
     ):
         tenures.apply(_load(tmp_path), positions, {}, evidence)

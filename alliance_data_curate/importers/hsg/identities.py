@@ -49,7 +49,7 @@ class Identities:
     """The traveller id aliases and the visitor rules of one identities file."""
 
     version: int
-    traveller_ids: dict[str, str]
+    traveller_ids: dict[str, str | None]  # None: pocom's person of that id is someone else
     rules: tuple[Rule, ...]
 
     def person(

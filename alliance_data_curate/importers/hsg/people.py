@@ -115,7 +115,8 @@ class People:
     positions: dict[str, dict[str, Any]] = field(default_factory=dict)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     keys: dict[tuple[str, str], str] = field(default_factory=dict)
-    aliases: dict[str, str] = field(default_factory=dict)  # travels who → pocom person id
+    # travels who → pocom person id (None: pocom's person of that id is someone else)
+    aliases: dict[str, str | None] = field(default_factory=dict)
 
     def is_curated(self, official_id: str) -> bool:
         """Held by the curated records or written by the pocom import."""
@@ -131,7 +132,7 @@ class People:
     def traveller_id(self, who: str) -> str:
         """pocom's id for the person, else the curated, mapped or default id."""
         person = self.aliases.get(who, who)
-        if person in self.curated.who_ids:
+        if person is not None and person in self.curated.who_ids:
             return self.curated.who_ids[person]
         parts = who.split("-")
         family, given = parts[0], parts[1] if len(parts) > 1 else ""

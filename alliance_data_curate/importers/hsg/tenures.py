@@ -155,19 +155,19 @@ def apply(
 
     ``positions`` (by id) and ``evidence`` are changed in place. ``visits`` gives, per
     (official, title), the start days of the visits made under that title. An entry that
-    matches no undated position is an error when ``strict`` (the pinned snapshot: the file and
+    matches no position without a start is an error when ``strict`` (the pinned snapshot: the file and
     the import have drifted apart); otherwise it is returned under ``unused``.
     """
     by_key = {
         (p["official_id"], p["title"]): pid
         for pid, p in positions.items()
-        if p["tenure_status"] == "unknown"
+        if p.get("start_date") is None
     }
     unused = sorted(f"{o} / {t}" for o, t in tenures.terms if (o, t) not in by_key)
     if unused and strict:
         raise ValueError(
             f"{TENURES.name}: {len(unused)} entr{'y' if len(unused) == 1 else 'ies'} match no "
-            f"undated imported position: {'; '.join(unused[:10])}"
+            f"imported position without a start: {'; '.join(unused[:10])}"
         )
     dated, outside, used = 0, [], set()
     for key, terms in sorted(tenures.terms.items()):
@@ -200,10 +200,13 @@ def apply(
                 "position_id": new_id,
                 "start_date": term.start,
                 "start_date_precision": term.start_precision,
-                "end_date": term.end,
-                "end_date_precision": term.end_precision,
-                "tenure_status": "ended" if term.end else "ongoing",
             }
+            if base.get("end_date") is None:  # an end the import already has is kept
+                positions[new_id].update(
+                    end_date=term.end,
+                    end_date_precision=term.end_precision,
+                    tenure_status="ended" if term.end else "ongoing",
+                )
             if new_id != pid:
                 evidence += [
                     {
@@ -214,7 +217,7 @@ def apply(
                     for e in cited
                 ]
             evidence.append(_evidence(new_id, "start_date", term.source, term.quote, term.note))
-            if term.end_quote:
+            if term.end_quote and base.get("end_date") is None:
                 evidence.append(_evidence(new_id, "end_date", term.source, term.end_quote, None))
             used.add(term.source)
             dated += 1
