@@ -126,7 +126,8 @@ def test_a_pocom_id_naming_someone_else_is_not_the_traveller():
     }
     assert upstream[("hsg-pocom", "taft-william-howard")] == "william-taft-iii"
     assert upstream[("hsg-travels", "taft-william-howard")] == "william-taft"
-    presidency = [p for p in _rows(ROOT / "imported/hsg/positions.csv") if p["title"] == "President"]
+    positions = _rows(ROOT / "imported/hsg/positions.csv")
+    presidency = [p for p in positions if p["title"] == "President"]
     assert [p["position_id"] for p in presidency if "taft" in p["official_id"]] == [
         "william-taft-president-1909"
     ]

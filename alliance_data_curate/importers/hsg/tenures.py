@@ -155,8 +155,8 @@ def apply(
 
     ``positions`` (by id) and ``evidence`` are changed in place. ``visits`` gives, per
     (official, title), the start days of the visits made under that title. An entry that
-    matches no position without a start is an error when ``strict`` (the pinned snapshot: the file and
-    the import have drifted apart); otherwise it is returned under ``unused``.
+    matches no position without a start is an error when ``strict`` (the pinned snapshot: the
+    file and the import have drifted apart); otherwise it is returned under ``unused``.
     """
     by_key = {
         (p["official_id"], p["title"]): pid
