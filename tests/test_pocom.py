@@ -13,6 +13,7 @@ import yaml
 import alliance_data
 from alliance_data_curate.importers.hsg.identities import load as load_identities
 from alliance_data_curate.importers.pocom.parse import PartialDate, partial_date
+from alliance_data_curate.names import slug
 
 ROOT = Path(__file__).resolve().parent.parent
 POCOM = ROOT / "imported" / "pocom"
@@ -133,3 +134,25 @@ def test_a_pocom_id_naming_someone_else_is_not_the_traveller():
     ]
     grandson = [p for p in _rows(POCOM / "positions.csv") if p["official_id"] == "william-taft-iii"]
     assert [p["start_date"][:4] for p in grandson] == ["1953"]
+
+
+@pytest.mark.parametrize(
+    ("party", "title", "written", "day", "person"),
+    [
+        (
+            "AFG",
+            "President",
+            "Ashraf Ghani Ahmedzai",
+            dt.date(2015, 3, 23),
+            "Mohammad Ashraf Ghani",
+        ),
+        ("AFG", "President", "Mohamad Ashraf Ghani", dt.date(2017, 9, 18), "Mohammad Ashraf Ghani"),
+        ("ARM", "President", "Serge Sarkisian", dt.date(2010, 4, 12), "Serzh Sargsyan"),
+        ("PAK", "Prime Minister", "Yousuf Gillani", dt.date(2010, 4, 12), "Yusuf Raza Gilani"),
+        ("IDN", "President", "Suharto", dt.date(1995, 10, 23), "Soeharto"),
+    ],
+)
+def test_spellings_of_one_leader_are_one_official(party, title, written, day, person):
+    assert load_identities().person(party, title, written, day)[0] == person
+    officials = {o["official_id"] for o in _rows(ROOT / "imported/hsg/officials.csv")}
+    assert slug(person) in officials and slug(written) not in officials
