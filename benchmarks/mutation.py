@@ -48,7 +48,7 @@ MODULES: dict[str, list[str]] = {
     "alliance_data_curate/release.py": [
         "tests/test_versioning.py",
         "tests/test_release.py",
-        "tests/test_crash_safety.py",
+        "tests/test_release_publishing.py",
         "tests/test_overview.py",
     ],
     "alliance_data/atomic.py": ["tests/test_atomic.py"],
