@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from alliance_data_curate import checks, records
-from alliance_data_curate.importers.hsg import importer
+from alliance_data_curate.importers.hsg import importer, tenures
 from alliance_data_curate.importers.hsg.parse import UpstreamError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hsg"
@@ -66,7 +66,10 @@ def curated(directory: Path) -> None:
 
 
 @pytest.fixture
-def imported(tmp_path):
+def imported(tmp_path, monkeypatch):
+    """The fixture snapshot imported with the fixture's reviewed terms (not the real file)."""
+    fixture_terms = tenures.load.__wrapped__(FIXTURES / "tenures.yaml")
+    monkeypatch.setattr(tenures, "load", lambda: fixture_terms)
     rec = tmp_path / "records"
     curated(rec)
     result = importer.run(rec, rec.parent / "imported", source=FIXTURES, allow_unpinned=True)
@@ -174,13 +177,24 @@ def test_duplicate_official_is_flagged(imported):
     }
 
 
-def test_reviewed_terms_of_another_snapshot_are_counted_not_refused(imported):
+def test_reviewed_terms_date_visitors_and_others_are_counted(imported):
     """The fixture is not the pinned snapshot: terms for people it lacks are only counted."""
-    from alliance_data_curate.importers.hsg import tenures
-
-    _, result = imported
+    rec, result = imported
     summary = result.summary["tenures"]
-    unused = summary["entries_matching_no_position"]
-    assert unused and set(unused) < {f"{o} / {t}" for o, t in tenures.load().terms}
-    assert summary["positions_dated"] > 0  # the fixture's visitors that the file does cover
+    assert summary["entries_matching_no_position"] == ["not-in-the-fixture / King"]
+    assert summary["positions_dated"] == 2
+    assert summary["visits_outside_reviewed_terms"] == []
     assert "source_rows" not in summary
+    positions = {p["position_id"]: p for p in load(rec, "positions")}
+    king = positions["kalakaua-king"]
+    assert (king["start_date"], king["end_date"], king["tenure_status"]) == (
+        "1874-02-12",
+        "1891-01-20",
+        "ended",
+    )
+    assert positions["mswati-iii-king"]["tenure_status"] == "ongoing"
+    assert positions["gojong-emperor"]["tenure_status"] == "unknown"  # no reviewed term
+    cited = {s["source_id"] for s in load(rec, "sources")}
+    assert {"tenure-wikipedia-kalakaua", "tenure-blackpast-org-mswati-iii"} <= cited
+    quotes = {(e["record_id"], e["field"]): e["quote"] for e in load(rec, "evidence")}
+    assert quotes[("kalakaua-king", "start_date")].startswith("He reigned from February 12, 1874")
