@@ -52,7 +52,11 @@ MODULES: dict[str, list[str]] = {
         "tests/test_overview.py",
     ],
     "alliance_data/atomic.py": ["tests/test_atomic.py"],
-    "alliance_data/fetch.py": ["tests/test_remote.py", "tests/test_reliability.py"],
+    "alliance_data/fetch.py": [
+        "tests/test_remote.py",
+        "tests/test_reliability.py",
+        "tests/test_fetch_exact.py",
+    ],
     "alliance_data_curate/rules.py": [
         "tests/test_rules.py",
         "tests/test_rule_properties.py",
