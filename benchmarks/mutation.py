@@ -56,6 +56,7 @@ MODULES: dict[str, list[str]] = {
         "tests/test_remote.py",
         "tests/test_reliability.py",
         "tests/test_fetch_exact.py",
+        "tests/test_fetch_messages.py",
     ],
     "alliance_data_curate/rules.py": [
         "tests/test_rules.py",
