@@ -163,12 +163,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _release_arg(value: str) -> Path:
-    """A release folder, or a version number looked up (and fetched) like load() does."""
+    """A release folder; a version of this checkout's releases/; else fetched like load()."""
     path = Path(value)
     if path.is_dir():
         return path
     from alliance_data.api import release_dir
+    from alliance_data.fetch import check_version
 
+    try:
+        local = find().releases / check_version(value)
+    except (NotACheckout, ValueError):
+        local = None
+    if local is not None and local.is_dir():
+        return local
     return release_dir(value)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,18 @@ def test_build_with_invalid_records_exits_1(fake_repo: Path, tmp_path: Path, cap
     assert (code, out) == (1, "")
     assert "malformed YAML" in err
     assert not (tmp_path / "rel").exists()
+
+
+def test_diff_of_versions_reads_this_checkouts_releases_offline(
+    two_releases: Path, tmp_path: Path, monkeypatch, capsys, refusing_url: str
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(two_releases, repo / "releases")
+    (repo / "records").mkdir()
+    (repo / "pyproject.toml").write_text('[project]\nname = "alliance-data"\n')
+    monkeypatch.chdir(repo / "records")
+    monkeypatch.setenv("ALLIANCE_DATA_URL", refusing_url)
+    code, out, err = run(capsys, "diff", "0.1.0", "0.2.0")
+    assert (code, err) == (0, "")
+    assert out.startswith("- `parties`: 1 added, 0 removed, 0 changed\n  - added `KOR`\n")
+    assert out.endswith("smallest version bump for these changes: minor\n")
