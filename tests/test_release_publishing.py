@@ -247,8 +247,10 @@ def test_release_publishes_everywhere(tmp_path: Path, records_copy: Path) -> Non
     ]
     assert lines["origin"][-1] == "| `upstream_records` | 0 | 0 |"
     assert "releases/0.1.0/codebook.md" in readme and "0.0.1" not in readme
-    # the release was built with the Unreleased notes, as its rebuild will be
+    # the release was built with the Unreleased notes and the release date, as its rebuild will be
     assert "first data" in (target / "index.html").read_text(encoding="utf-8")
+    package = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    assert (package["version"], package["created"]) == ("0.1.0", "2021-04-01T00:00:00Z")
     versions = index.load_index(repo.releases / "index.json")
     assert [(v.version, v.date) for v in versions] == [("0.1.0", "2021-04-01")]
     assert versions[0].files == file_inventory(target)
