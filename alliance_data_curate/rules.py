@@ -850,17 +850,17 @@ class Release:
         """Read the CSV, as text, into the on-disk database: ``rowid`` keeps the file's order."""
         import csv
 
-        with path.open(encoding="utf-8", newline="") as handle:
-            header = next(csv.reader(handle), [])
         target = q("_csv_" + table)
-        columns = "{" + ", ".join(f"{lit(h)}: 'VARCHAR'" for h in header) + "}"
         try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                header = next(csv.reader(handle), [])
+            columns = "{" + ", ".join(f"{lit(h)}: 'VARCHAR'" for h in header) + "}"
             self.con.execute(
                 f"CREATE TABLE {target} AS SELECT * FROM read_csv({lit(str(path))}, "
                 f"header = true, auto_detect = false, columns = {columns}, delim = ',', "
                 "quote = '\"', escape = '\"', nullstr = '', allow_quoted_nulls = true)"
             )
-        except (duckdb.Error, UnicodeDecodeError) as exc:
+        except (duckdb.Error, UnicodeDecodeError, csv.Error) as exc:
             self._file_problem(table, None, f"unreadable CSV: {str(exc).splitlines()[0]}", None)
             header = []
             self.con.execute(f"CREATE TABLE {target} (_empty VARCHAR)")

@@ -60,6 +60,7 @@ MODULES: dict[str, list[str]] = {
     ],
     "alliance_data_curate/rules.py": [
         "tests/test_rules.py",
+        "tests/test_rules_parts.py",
         "tests/test_rule_properties.py",
         "tests/test_validate_release.py",
     ],

@@ -1,0 +1,108 @@
+"""The rule engine's parts, exactly: the constraint walk on made-up models, and how a release
+CSV that cannot be read, or is empty, or lacks columns, is reported (file, line, reason)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import annotated_types
+import pytest
+from pydantic import AfterValidator, Field
+
+from alliance_data_curate import models, rules
+from alliance_data_curate.build import build
+from conftest import RECORDS_MIN, TEXTS
+
+
+def _unmapped(value: str) -> str:
+    return value
+
+
+class Walked(models.Record):
+    """Made-up fields, one per branch of the walk."""
+
+    validated: Annotated[str, AfterValidator(_unmapped)]
+    patterned: Annotated[str, Field(pattern=r"^x$")] | None = None
+    odd: Annotated[int, annotated_types.MultipleOf(2)] | None = None
+    nested: list[Annotated[int, annotated_types.Ge(0), annotated_types.Le(9)]] = Field(
+        default_factory=list
+    )
+    bounded: Annotated[str, annotated_types.MinLen(1), annotated_types.MaxLen(5)] = "x"
+
+
+@pytest.mark.parametrize(
+    ("name", "found"),
+    [
+        ("validated", {"required", f"unmapped validator {_unmapped}"}),
+        ("patterned", {"pattern"}),
+        ("odd", {"unmapped constraint MultipleOf(multiple_of=2)", "type"}),
+        ("nested", {"minimum", "maximum", "type"}),
+        ("bounded", {"min_length", "max_length"}),
+    ],
+)
+def test_the_constraint_walk_on_each_kind_of_field(name: str, found: set[str]) -> None:
+    assert rules.field_constraints(Walked, name) == found
+
+
+# --- release CSV files -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def csv_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("csv") / "r"
+    return build(out, RECORDS_MIN, version="0.1.0", text_dirs=[TEXTS])
+
+
+def _copy(release: Path, tmp_path: Path) -> Path:
+    return shutil.copytree(release, tmp_path / "copy")
+
+
+def _problems(folder: Path) -> list[str]:
+    return [str(p) for p in rules.validate_release(folder, "csv").problems]
+
+
+def _file_level(problems: list, table: str) -> list[tuple]:
+    return [(p.line, p.field, p.reason) for p in problems if p.table == table]
+
+
+def test_an_unreadable_csv_is_reported_naming_the_file(csv_release, tmp_path) -> None:
+    copy = _copy(csv_release, tmp_path)
+    path = copy / "csv" / "officials.csv"
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    path.write_bytes(header.encode() + b"\n\xff\xfe,broken\n")
+    report = rules.validate_release(copy, "csv")
+    found = _file_level(report.problems, "officials")
+    assert found[0] == (
+        None,
+        None,
+        "unreadable CSV: 'utf-8' codec can't decode byte 0xff in position 101: invalid start byte",
+    )
+    assert str(report.problems[0]) == f"{path}: officials: {found[0][2]}"
+    fields = list(models.TABLES["officials"].model.model_fields)
+    assert found[1 : 1 + len(fields)] == [(1, f, "missing column") for f in fields]
+    assert [f for _, f, _ in found[1 + len(fields) :]] == ["bytes", "hash"]  # the file changed
+    assert report.counts["officials: file"] == 1 + len(fields)
+
+
+def test_an_empty_csv_is_unreadable_not_a_crash(csv_release, tmp_path) -> None:
+    copy = _copy(csv_release, tmp_path)
+    path = copy / "csv" / "official_aliases.csv"
+    path.write_bytes(b"")
+    found = _file_level(rules.validate_release(copy, "csv").problems, "official_aliases")
+    assert found[0] == (
+        None,
+        None,
+        "unreadable CSV: Binder Error: read_csv requires at least a single column as input!",
+    )
+
+
+def test_a_column_problem_is_at_line_1_of_the_file(csv_release, tmp_path) -> None:
+    copy = _copy(csv_release, tmp_path)
+    path = copy / "csv" / "parties.csv"
+    text = path.read_text(encoding="utf-8").replace("wikidata_id", "wikidata", 1)
+    path.write_text(text, encoding="utf-8")
+    found = _problems(copy)
+    assert f"{path}:1: parties wikidata: unknown field" in found
+    assert f"{path}:1: parties wikidata_id: missing column" in found
