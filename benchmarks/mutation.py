@@ -11,6 +11,7 @@ Usage (from the checkout, with the test extras and mutmut installed)::
     python benchmarks/mutation.py                      # every module below
     python benchmarks/mutation.py alliance_data/dates.py --max-children 2
     python benchmarks/mutation.py --report-only        # rewrite MUTATION.md from results
+    python benchmarks/mutation.py alliance_data/fetch.py --rerun   # survivors only, new tests
 
 Results per module are kept in ``benchmarks/mutation_results.json``, so modules can be run
 one at a time and the report still covers all of them.
@@ -152,6 +153,44 @@ def run_module(module: str, base: Path, max_children: int) -> dict:
     return {"tests": MODULES[module], "seconds": seconds, "statuses": statuses, "diffs": diffs}
 
 
+def rerun_survivors(module: str, base: Path, max_children: int, previous: dict) -> dict:
+    """Run the survivors of an earlier run again, against the checkout's current tests.
+
+    The earlier run's folder is reused (its mutants are of the module as it was then), so
+    this is refused once the module itself has changed: mutate it afresh instead.
+    """
+    work = base / Path(module).stem
+    if not (work / "mutants").is_dir():
+        raise SystemExit(f"{work} holds no earlier run of {module}; run it first")
+    if (work / module).read_bytes() != (ROOT / module).read_bytes():
+        raise SystemExit(f"{module} changed since the run in {work}; mutate it afresh")
+    for folder in (work / "tests", work / "mutants" / "tests"):
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(ROOT / "tests", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    config = (work / "pyproject.toml").read_text(encoding="utf-8")
+    config = re.sub(
+        r"^pytest_add_cli_args_test_selection = .*$",
+        f"pytest_add_cli_args_test_selection = {json.dumps(MODULES[module])}",
+        config,
+        flags=re.M,
+    )
+    (work / "pyproject.toml").write_text(config, encoding="utf-8")
+    survivors = [n for n, s in previous["statuses"].items() if s not in ("killed", "timeout")]
+    started = time.monotonic()
+    log = _mutmut(work, "run", "--max-children", str(max_children), *survivors)
+    (base / f"{Path(module).stem}.rerun.log").write_text(log, encoding="utf-8")
+    statuses = dict(previous["statuses"])
+    for line in _mutmut(work, "results", "--all", "true").splitlines():
+        match = STATUS.match(line)
+        if match and match.group(1) in statuses:
+            statuses[match.group(1)] = match.group(2).strip()
+    diffs = {
+        n: d for n, d in previous["diffs"].items() if statuses.get(n) not in ("killed", "timeout")
+    }
+    seconds = previous["seconds"] + round(time.monotonic() - started)
+    return {"tests": MODULES[module], "seconds": seconds, "statuses": statuses, "diffs": diffs}
+
+
 def _diff(shown: str) -> str:
     """The changed lines of ``mutmut show`` output."""
     lines = [
@@ -213,6 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/alliance-data-mutation"))
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument(
+        "--rerun",
+        action="store_true",
+        help="run only the survivors of the last run again (in its folder), after new tests",
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -221,7 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report_only:
         for module in args.modules or list(MODULES):
             print(f"mutating {module} ...", flush=True)
-            results[module] = run_module(module, args.workdir, args.max_children)
+            if args.rerun:
+                results[module] = rerun_survivors(
+                    module, args.workdir, args.max_children, results[module]
+                )
+            else:
+                results[module] = run_module(module, args.workdir, args.max_children)
             if RESULTS.is_file():  # another run may have finished a module meanwhile
                 results = {
                     **json.loads(RESULTS.read_text(encoding="utf-8")),
