@@ -106,3 +106,80 @@ def test_a_column_problem_is_at_line_1_of_the_file(csv_release, tmp_path) -> Non
     found = _problems(copy)
     assert f"{path}:1: parties wikidata: unknown field" in found
     assert f"{path}:1: parties wikidata_id: missing column" in found
+
+
+# --- when a release rule and the model disagree ------------------------------------------------
+
+
+@pytest.fixture
+def bogus_rule(monkeypatch):
+    """A release rule on parties.name that every row breaks, which the model does not have."""
+    real = rules.row_checks
+
+    def row_checks(table: str, *, csv: bool = False) -> list:
+        extra = [rules.Check("bogus", "name", "true")] if table == "parties" else []
+        return real(table, csv=csv) + extra
+
+    monkeypatch.setattr(rules, "row_checks", row_checks)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_rule_the_model_does_not_share_is_reported_not_hidden(
+    csv_release, bogus_rule, fmt: str
+) -> None:
+    report = rules.validate_release(csv_release, fmt)
+    problems = [str(p) for p in report.problems]
+    suffix = "csv/parties.csv" if fmt == "csv" else "parquet/parties/part-0000.parquet"
+    why = "release rule(s) bogus name failed but the model accepts the row"
+    assert problems == [
+        f"{csv_release / suffix}:2: parties[JPN]: {why}",
+        f"{csv_release / suffix}:3: parties[USA]: {why}",
+    ]
+    assert report.counts["parties: bogus name"] == 2
+
+
+def test_a_flagged_row_of_a_csv_missing_a_column_is_still_explained(
+    csv_release, bogus_rule, tmp_path
+) -> None:
+    copy = _copy(csv_release, tmp_path)
+    path = copy / "csv" / "parties.csv"
+    text = path.read_text(encoding="utf-8").replace("wikidata_id", "wikidata", 1)
+    path.write_text(text, encoding="utf-8")
+    found = [str(p) for p in rules.validate_release(copy, "csv").problems]
+    why = "release rule(s) bogus name failed but the model accepts the row"
+    assert f"{path}:2: parties[JPN]: {why}" in found
+    assert f"{path}:1: parties wikidata_id: missing column" in found
+
+
+def test_cross_table_problems_of_a_release_name_their_file(csv_release, tmp_path) -> None:
+    copy = _copy(csv_release, tmp_path)
+    path = copy / "csv" / "officials.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(
+        "\n".join(lines[:1] + [line for line in lines[1:] if "antony-blinken" not in line]) + "\n"
+    )
+    found = [str(p) for p in rules.validate_release(copy, "csv").problems]
+    assert (
+        f"{copy / 'csv' / 'positions.csv'}:2: positions[antony-blinken-secretary-of-state-2021] "
+        "official_id: 'antony-blinken' is not a officials.official_id"
+    ) in found
+
+
+def test_a_csv_cell_that_does_not_parse_is_explained_as_the_model_words_it(
+    csv_release, tmp_path
+) -> None:
+    copy = _copy(csv_release, tmp_path)
+    path = copy / "csv" / "parties.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("cow_code")] = "seven"
+    path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    found = [
+        str(p)
+        for p in rules.validate_release(copy, "csv").problems
+        if p.table == "parties" and p.line is not None
+    ]
+    assert found == [
+        f"{path}:2: parties[JPN] cow_code: 'seven' is not a whole number written in digits"
+    ]
