@@ -495,7 +495,7 @@ def field_validators(model: type[models.Record], name: str) -> list[Callable]:
             found.append(item.func)
         elif isinstance(item, FieldInfo):
             stack += item.metadata
-        stack += [*getattr(item, "__metadata__", ()), *typing.get_args(item)]
+        stack += typing.get_args(item)  # Annotated[T, m, ...] gives (T, m, ...)
     return found
 
 
@@ -569,7 +569,7 @@ def field_constraints(model: type[models.Record], name: str) -> set[str]:
             found.add("type")  # the column's type: typed Parquet, or parsed from CSV text
         elif isinstance(item, FieldInfo):
             stack += item.metadata
-        elif isinstance(item, annotated_types.BaseMetadata) or hasattr(item, "pattern"):
+        elif isinstance(item, annotated_types.BaseMetadata):  # pydantic's pattern metadata too
             kind = kinds.get(type(item))
             if kind is None and getattr(item, "pattern", None):
                 kind = "pattern"
@@ -578,7 +578,7 @@ def field_constraints(model: type[models.Record], name: str) -> set[str]:
             found.add("enum")
         elif item in (dt.date, int, bool):
             found.add("type")
-        stack += [*getattr(item, "__metadata__", ()), *typing.get_args(item)]
+        stack += typing.get_args(item)  # Annotated[T, m, ...] gives (T, m, ...)
     return found
 
 

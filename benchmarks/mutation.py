@@ -59,11 +59,12 @@ MODULES: dict[str, list[str]] = {
         "tests/test_fetch_exact.py",
         "tests/test_fetch_messages.py",
     ],
+    # test_validate_release.py is left out: its planted defects are the property tests' kinds,
+    # and its synthetic releases would double the time each surviving mutant costs
     "alliance_data_curate/rules.py": [
         "tests/test_rules.py",
         "tests/test_rules_parts.py",
         "tests/test_rule_properties.py",
-        "tests/test_validate_release.py",
     ],
 }
 # Tests that fail on the checkout itself until the next release (see the lead's notes);
