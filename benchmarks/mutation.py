@@ -183,7 +183,7 @@ def rerun_survivors(module: str, base: Path, max_children: int, previous: dict) 
     statuses = dict(previous["statuses"])
     for line in _mutmut(work, "results", "--all", "true").splitlines():
         match = STATUS.match(line)
-        if match and match.group(1) in statuses:
+        if match and match.group(1) in survivors:  # mutmut forgets the others' results
             statuses[match.group(1)] = match.group(2).strip()
     diffs = {
         n: d for n, d in previous["diffs"].items() if statuses.get(n) not in ("killed", "timeout")

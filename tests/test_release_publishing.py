@@ -19,6 +19,7 @@ from alliance_data.fetch import file_inventory
 from alliance_data_curate import release as rel
 from alliance_data_curate.build import ReleaseError
 from alliance_data_curate.models import TABLES
+from alliance_data_curate.records import RecordsError
 from conftest import RELEASE_DATE, TEXTS, checkout
 
 README = """\
@@ -442,3 +443,56 @@ def test_recover_refuses_an_unreadable_journal(
     message = str(info.value)
     assert message.startswith(f"{path}: unreadable release journal (")
     assert why in message and message.endswith("); inspect it")
+
+
+# --- edges of the text helpers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        ("# Log \n", "# Log \n\n## Unreleased\n\n"),  # only newlines are trimmed
+        ("# Log\nX\n", "# Log\nX\n\n## Unreleased\n\n"),
+    ],
+)
+def test_changelog_without_unreleased_keeps_its_last_line(tmp_path: Path, text, head) -> None:
+    path = tmp_path / "CHANGELOG.md"
+    path.write_text(text, encoding="utf-8")
+    rel._changelog(path, "0.1.0", dt.date(2021, 4, 1), ["- x"])
+    assert path.read_text(encoding="utf-8").startswith(head + "## 0.1.0 — 2021-04-01\n")
+
+
+def test_changelog_takes_the_first_unreleased_and_keeps_indented_notes(tmp_path: Path) -> None:
+    path = tmp_path / "CHANGELOG.md"
+    path.write_text("# C\n\n## Unreleased\n\n  - indented X\n\n## Unreleased\n\nold\n")
+    rel._changelog(path, "0.1.0", dt.date(2021, 4, 1), ["- x"])
+    assert path.read_text(encoding="utf-8") == (
+        "# C\n\n## Unreleased\n\n## 0.1.0 — 2021-04-01\n\n  - indented X\n\n"
+        "### Data changes (`alliance-data diff`)\n\n- x\n\n## Unreleased\n\nold\n"
+    )
+
+
+def test_notes_keep_indentation_and_a_last_x(tmp_path: Path) -> None:
+    path = tmp_path / "CHANGELOG.md"
+    path.write_text("## Unreleased\n\n  - indented\n- fix X\n", encoding="utf-8")
+    assert rel.notes(path, "1.0.0") == "  - indented\n- fix X"
+
+
+def test_replace_block_replaces_the_first_of_two_blocks() -> None:
+    text = "<!-- n:start -->a<!-- n:end --> <!-- n:start -->b<!-- n:end -->"
+    assert rel._replace_block(text, "n", ["x"]) == (
+        "<!-- n:start -->\nx\n<!-- n:end --> <!-- n:start -->b<!-- n:end -->"
+    )
+
+
+def test_release_checks_quotes_against_the_given_texts(tmp_path: Path, records_copy: Path) -> None:
+    path = records_copy / "evidence.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("The ministers met in Tokyo on March 16.", "The ministers met in Osaka."),
+        encoding="utf-8",
+    )
+    repo = _repo(tmp_path, records_copy)
+    with pytest.raises(RecordsError, match="quote not found in the text of mini-article"):
+        rel.release("0.1.0", repo, date=RELEASE_DATE, text_dirs=[TEXTS])
+    assert list(repo.releases.iterdir()) == []
