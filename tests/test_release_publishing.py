@@ -20,7 +20,8 @@ from alliance_data_curate import release as rel
 from alliance_data_curate.build import ReleaseError
 from alliance_data_curate.models import TABLES
 from alliance_data_curate.records import RecordsError
-from conftest import RELEASE_DATE, TEXTS, checkout
+from alliance_data_curate.repo import Checkout
+from conftest import RECORDS_MIN, RELEASE_DATE, TEXTS, checkout
 
 README = """\
 # Title
@@ -323,10 +324,12 @@ class Killed(Exception):
     """Raised in place of the step a killed run never reached."""
 
 
-@pytest.fixture
-def killed_after_journal(tmp_path: Path, records_copy: Path, monkeypatch):
-    """A checkout whose 0.1.0 release was killed just after the journal was written."""
-    repo = _repo(tmp_path, records_copy)
+@pytest.fixture(scope="module")
+def _killed_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A checkout whose 0.1.0 release was killed just after the journal was written (made once)."""
+    base = tmp_path_factory.mktemp("killed")
+    records = shutil.copytree(RECORDS_MIN, base / "records")
+    repo = _repo(base, records)
     real_rename = Path.rename
 
     def rename(self, target):
@@ -334,11 +337,17 @@ def killed_after_journal(tmp_path: Path, records_copy: Path, monkeypatch):
             raise Killed
         return real_rename(self, target)
 
-    monkeypatch.setattr(Path, "rename", rename)
-    with pytest.raises(Killed):
-        rel.release("0.1.0", repo, date=RELEASE_DATE, text_dirs=[TEXTS])
-    monkeypatch.undo()
-    return repo
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "rename", rename)
+        with pytest.raises(Killed):
+            rel.release("0.1.0", repo, date=RELEASE_DATE, text_dirs=[TEXTS])
+    return repo.root
+
+
+@pytest.fixture
+def killed_after_journal(_killed_once: Path, tmp_path: Path):
+    """A fresh copy of that checkout for each test (its records folder is shared, read only)."""
+    return Checkout(shutil.copytree(_killed_once, tmp_path / "repo", symlinks=True))
 
 
 def test_the_journal_records_what_is_to_be_published(killed_after_journal) -> None:
