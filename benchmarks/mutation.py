@@ -53,11 +53,11 @@ MODULES: dict[str, list[str]] = {
         "tests/test_overview.py",
     ],
     "alliance_data/atomic.py": ["tests/test_atomic.py"],
-    "alliance_data/fetch.py": [
+    "alliance_data/fetch.py": [  # quick exact tests first: -x stops a mutant at its first failure
+        "tests/test_fetch_messages.py",
+        "tests/test_fetch_exact.py",
         "tests/test_remote.py",
         "tests/test_reliability.py",
-        "tests/test_fetch_exact.py",
-        "tests/test_fetch_messages.py",
     ],
     # test_validate_release.py is left out: its planted defects are the property tests' kinds,
     # and its synthetic releases would double the time each surviving mutant costs

@@ -3,6 +3,7 @@ CSV that cannot be read, or is empty, or lacks columns, is reported (file, line,
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -183,3 +184,49 @@ def test_a_csv_cell_that_does_not_parse_is_explained_as_the_model_words_it(
     assert found == [
         f"{path}:2: parties[JPN] cow_code: 'seven' is not a whole number written in digits"
     ]
+
+
+# --- records into DuckDB: each cell as its column holds it -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "cell"),
+    [
+        (None, "string", None),
+        (models.PartyKind.STATE, "string", "state"),
+        (dt.date(2021, 3, 16), "date", dt.date(2021, 3, 16)),
+        (dt.datetime(2021, 3, 16, 12), "date", None),
+        ("2021-03-16", "date", None),
+        (740, "integer", 740),
+        (True, "integer", None),
+        ("740", "integer", None),
+        (True, "boolean", True),
+        (1, "boolean", None),
+    ],
+)
+def test_a_cell_of_the_wrong_type_is_null(value, kind, cell) -> None:
+    got = rules._cell(value, kind)
+    assert got == cell and type(got) is type(cell)
+
+
+def test_records_become_typed_columns_from_their_models(tmp_path: Path) -> None:
+    """Valid rows give their models' values (CSV text parsed); invalid rows their raw data."""
+    from alliance_data_curate import records
+
+    curated = shutil.copytree(RECORDS_MIN, tmp_path / "records")
+    (tmp_path / "imported" / "x").mkdir(parents=True)
+    (tmp_path / "imported" / "x" / "parties.csv").write_text(
+        "party_id,name,kind,cow_code,wikidata_id\nKOR,South Korea,state,732,\n"
+        "PRK,North Korea,state,seven,\n",
+        encoding="utf-8",
+    )
+    loaded = records.read(curated, tmp_path / "imported")
+    table = rules._arrow("parties", loaded.rows["parties"])
+    assert str(table.schema.field("cow_code").type) == "int64"
+    assert str(table.schema.field("wikidata_id").type) == "string"  # all null, still text
+    assert str(table.schema.field("_seq").type) == "int64"
+    assert table.column("party_id").to_pylist() == ["JPN", "USA", "KOR", "PRK"]
+    assert table.column("cow_code").to_pylist() == [740, 2, 732, None]
+    assert table.column("kind").to_pylist() == ["state"] * 4
+    assert table.column("_valid").to_pylist() == [True, True, True, False]
+    assert table.column("_seq").to_pylist() == [0, 1, 2, 3]
