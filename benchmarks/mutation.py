@@ -154,7 +154,9 @@ def run_module(module: str, base: Path, max_children: int) -> dict:
     return {"tests": MODULES[module], "seconds": seconds, "statuses": statuses, "diffs": diffs}
 
 
-def rerun_survivors(module: str, base: Path, max_children: int, previous: dict) -> dict:
+def rerun_survivors(
+    module: str, base: Path, max_children: int, previous: dict, match: list[str] | None = None
+) -> dict:
     """Run the survivors of an earlier run again, against the checkout's current tests.
 
     The earlier run's folder is reused (its mutants are of the module as it was then), so
@@ -176,15 +178,19 @@ def rerun_survivors(module: str, base: Path, max_children: int, previous: dict) 
         flags=re.M,
     )
     (work / "pyproject.toml").write_text(config, encoding="utf-8")
-    survivors = [n for n, s in previous["statuses"].items() if s not in ("killed", "timeout")]
+    survivors = [
+        n
+        for n, s in previous["statuses"].items()
+        if s not in ("killed", "timeout") and (not match or any(m in n for m in match))
+    ]
     started = time.monotonic()
     log = _mutmut(work, "run", "--max-children", str(max_children), *survivors)
     (base / f"{Path(module).stem}.rerun.log").write_text(log, encoding="utf-8")
     statuses = dict(previous["statuses"])
     for line in _mutmut(work, "results", "--all", "true").splitlines():
-        match = STATUS.match(line)
-        if match and match.group(1) in survivors:  # mutmut forgets the others' results
-            statuses[match.group(1)] = match.group(2).strip()
+        found = STATUS.match(line)
+        if found and found.group(1) in survivors:  # mutmut forgets the others' results
+            statuses[found.group(1)] = found.group(2).strip()
     diffs = {
         n: d for n, d in previous["diffs"].items() if statuses.get(n) not in ("killed", "timeout")
     }
@@ -258,6 +264,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run only the survivors of the last run again (in its folder), after new tests",
     )
+    parser.add_argument(
+        "--match",
+        action="append",
+        help="with --rerun: only survivors whose name contains this (repeatable)",
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -268,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"mutating {module} ...", flush=True)
             if args.rerun:
                 results[module] = rerun_survivors(
-                    module, args.workdir, args.max_children, results[module]
+                    module, args.workdir, args.max_children, results[module], args.match
                 )
             else:
                 results[module] = run_module(module, args.workdir, args.max_children)
