@@ -91,6 +91,7 @@ COPIED = [
     "CITATION.cff",
     "LICENSE",
 ]
+NOT_RUN = "not checked"  # mutmut's status of a mutant a stopped run did not reach
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
 
 
@@ -217,25 +218,29 @@ def report(results: dict, equivalent: dict[str, str], notes: dict[str, str] | No
         "when a test fails against it. A survivor is listed with its diff and is either killed "
         "by a test added since, or explained as *equivalent* (no behaviour a user could see "
         "changes; reasons in `benchmarks/mutation_equivalent.json`). Score = killed / "
-        "(mutants - equivalent).",
+        "(mutants - not run - equivalent).",
         "",
-        "| module | tests run | mutants | killed | equivalent | other survivors | score | time |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| module | tests run | mutants | not run | killed | equivalent | other survivors "
+        "| score | time |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     details = []
     notes = notes or {}
     for module, result in results.items():
         statuses = result["statuses"]
+        unrun = sum(s == NOT_RUN for s in statuses.values())  # a run stopped before them
         killed = sum(s in ("killed", "timeout") for s in statuses.values())
-        survivors = sorted(n for n, s in statuses.items() if s not in ("killed", "timeout"))
+        survivors = sorted(
+            n for n, s in statuses.items() if s not in ("killed", "timeout", NOT_RUN)
+        )
         accepted = [n for n in survivors if n in equivalent]
         open_ = [n for n in survivors if n not in equivalent]
-        counted = len(statuses) - len(accepted)
+        counted = len(statuses) - unrun - len(accepted)
         score = f"{100 * killed / counted:.1f}%" if counted else "n/a"
         tests = ", ".join(f"`{Path(t).name}`" for t in result["tests"])
         out.append(
-            f"| `{module}` | {tests} | {len(statuses)} | {killed} | {len(accepted)} | "
-            f"{len(open_)} | {score} | {result['seconds']} s |"
+            f"| `{module}` | {tests} | {len(statuses)} | {unrun} | {killed} | {len(accepted)} "
+            f"| {len(open_)} | {score} | {result['seconds']} s |"
         )
         if not survivors and module not in notes:
             continue
