@@ -230,3 +230,44 @@ def test_records_become_typed_columns_from_their_models(tmp_path: Path) -> None:
     assert table.column("kind").to_pylist() == ["state"] * 4
     assert table.column("_valid").to_pylist() == [True, True, True, False]
     assert table.column("_seq").to_pylist() == [0, 1, 2, 3]
+
+
+# --- Parquet parts and column types ------------------------------------------------------------
+
+
+def _rewrite_parquet(folder: Path, table: str, change) -> Path:
+    import pyarrow.parquet as pq
+
+    path = folder / "parquet" / table / "part-0000.parquet"
+    pq.write_table(change(pq.read_table(path)), path)
+    return path
+
+
+def test_a_parquet_column_of_another_type_is_named(csv_release, tmp_path) -> None:
+    import pyarrow as pa
+
+    copy = _copy(csv_release, tmp_path)
+
+    def as_text(t):
+        i = t.schema.get_field_index("cow_code")
+        return t.set_column(i, "cow_code", t.column("cow_code").cast(pa.string()))
+
+    path = _rewrite_parquet(copy, "parties", as_text)
+    found = [
+        str(p) for p in rules.validate_release(copy, "parquet").problems if p.field == "cow_code"
+    ]
+    assert found == [f"{path}:1: parties cow_code: column has type VARCHAR, expected BIGINT"]
+
+
+def test_a_narrower_integer_parquet_column_is_accepted(csv_release, tmp_path) -> None:
+    import pyarrow as pa
+
+    copy = _copy(csv_release, tmp_path)
+
+    def as_int32(t):
+        i = t.schema.get_field_index("cow_code")
+        return t.set_column(i, "cow_code", t.column("cow_code").cast(pa.int32()))
+
+    _rewrite_parquet(copy, "parties", as_int32)
+    found = [p for p in rules.validate_release(copy, "parquet").problems if p.table == "parties"]
+    assert {p.field for p in found} <= {"hash", "bytes", "sha256"}  # only the changed file
