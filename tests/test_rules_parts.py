@@ -271,3 +271,88 @@ def test_a_narrower_integer_parquet_column_is_accepted(csv_release, tmp_path) ->
     _rewrite_parquet(copy, "parties", as_int32)
     found = [p for p in rules.validate_release(copy, "parquet").problems if p.table == "parties"]
     assert {p.field for p in found} <= {"hash", "bytes", "sha256"}  # only the changed file
+
+
+# --- sizes and hashes against datapackage.json -------------------------------------------------
+
+
+def _descriptor(folder: Path) -> dict:
+    import json
+
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _write_descriptor(folder: Path, descriptor: dict) -> None:
+    import json
+
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+def test_size_and_hash_problems_are_worded_exactly(csv_release, tmp_path) -> None:
+    import hashlib
+
+    copy = _copy(csv_release, tmp_path)
+    path = copy / "csv" / "parties.csv"
+    declared = next(r for r in _descriptor(copy)["resources"] if r["name"] == "parties")
+    path.write_bytes(path.read_bytes() + b"\n")
+    report = rules.Report()
+    rules.check_hashes(copy, "csv", report)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert [str(p) for p in report.problems] == [
+        f"{path}: parties bytes: bytes is {declared['bytes'] + 1} but datapackage.json "
+        f"declares {declared['bytes']}",
+        f"{path}: parties hash: sha256 is {digest} but datapackage.json declares "
+        f"{declared['hash'].split(':')[1]}",
+    ]
+    other = rules.Report()
+    rules.check_hashes(copy, "parquet", other)  # only the format validated is hashed
+    assert [p.field for p in other.problems] == ["bytes"]
+
+
+def test_a_hash_without_an_algorithm_is_md5(csv_release, tmp_path) -> None:
+    import hashlib
+
+    copy = _copy(csv_release, tmp_path)
+    descriptor = _descriptor(copy)
+    for resource in descriptor["resources"]:
+        if resource["name"] == "parties":
+            resource["hash"] = "0" * 32
+        if resource["name"] == "meetings":
+            resource.pop("name")  # the table is then named after the file
+    _write_descriptor(copy, descriptor)
+    report = rules.Report()
+    meetings = copy / "csv" / "meetings.csv"
+    meetings.write_bytes(meetings.read_bytes() + b"\n")
+    rules.check_hashes(copy, "csv", report)
+    path = copy / "csv" / "parties.csv"
+    md5 = hashlib.md5(path.read_bytes()).hexdigest()
+    found = [str(p) for p in report.problems]
+    assert f"{path}: parties hash: md5 is {md5} but datapackage.json declares {'0' * 32}" in found
+    assert sorted((p.table, p.field) for p in report.problems) == [
+        ("meetings", "bytes"),
+        ("meetings", "hash"),
+        ("parties", "hash"),
+    ]
+
+
+def test_resources_without_a_path_or_file_are_skipped(csv_release, tmp_path) -> None:
+    copy = _copy(csv_release, tmp_path)
+    descriptor = _descriptor(copy)
+    descriptor["resources"] = [
+        {"name": "a"},
+        {"name": "b", "path": "csv/missing.csv", "bytes": 1},
+        *descriptor["resources"],
+    ]
+    path = copy / "csv" / "officials.csv"
+    path.write_bytes(path.read_bytes() + b"x")
+    _write_descriptor(copy, descriptor)
+    report = rules.Report()
+    rules.check_hashes(copy, "csv", report)
+    assert [(p.table, p.field) for p in report.problems] == [
+        ("officials", "bytes"),
+        ("officials", "hash"),
+    ]
+    _write_descriptor(copy, {"name": "no resources"})
+    empty = rules.Report()
+    rules.check_hashes(copy, "csv", empty)
+    assert empty.problems == []
