@@ -799,6 +799,7 @@ class Release:
     def open(self, table: str) -> None:
         """Define the view ``_typed_<table>``: the model's columns, typed, and where rows are."""
         path = self.path(table)
+        where = f"_seq + 2 AS _line, {lit(str(path))} AS _file"  # one file: rows follow _seq
         if not self.paths(table) or not all(p.is_file() for p in self.paths(table)):
             self._file_problem(table, None, "file missing", None)
             self.con.execute(
@@ -807,6 +808,7 @@ class Release:
             found: dict[str, str] = {}
         elif self.fmt == "parquet":
             found = self._parquet(table, path)
+            where = "_part_line AS _line, _part AS _file"
         else:
             found = self._csv(table, path)
         for extra in sorted(set(found) - {s.name for s in fields(table)}):
@@ -829,20 +831,24 @@ class Release:
                 self._file_problem(table, spec.name, f"column has type {kind}, expected {wanted}")
                 columns.append(f"NULL::{wanted} AS {q(spec.name)}")
         self.con.execute(
-            f"CREATE VIEW {q('_typed_' + table)} AS SELECT _seq, _seq + 2 AS _line, "
-            f"{lit(str(path))} AS _file, {', '.join(columns)} FROM {q('_rows_' + table)}"
+            f"CREATE VIEW {q('_typed_' + table)} AS SELECT _seq, {where}, "
+            f"{', '.join(columns)} FROM {q('_rows_' + table)}"
         )
 
     def _parquet(self, table: str, path: Path) -> dict[str, str]:
-        parts = self.paths(table)
-        if len(parts) > 1:  # rows are numbered within each part; problems name the first file
-            listed = "[" + ", ".join(lit(str(p)) for p in parts) + "]"
-            scan = f"read_parquet({listed}, file_row_number = true)"
-        else:
-            scan = f"read_parquet({lit(str(path))}, file_row_number = true)"
-        self.con.execute(
-            f"CREATE VIEW {q('_rows_' + table)} AS SELECT *, file_row_number AS _seq FROM {scan}"
-        )
+        """The parts in order: ``_seq`` counts rows across them; ``_part``/``_part_line`` say
+        which file and row a problem is in (row 2 is a part's first, as in a CSV)."""
+        import pyarrow.parquet as pq
+
+        scans, offset = [], 0
+        for part in self.paths(table):
+            scans.append(
+                f"SELECT *, file_row_number + {offset} AS _seq, {lit(str(part))} AS _part, "
+                f"file_row_number + 2 AS _part_line "
+                f"FROM read_parquet({lit(str(part))}, file_row_number = true)"
+            )
+            offset += pq.read_metadata(part).num_rows
+        self.con.execute(f"CREATE VIEW {q('_rows_' + table)} AS {' UNION ALL '.join(scans)}")
         described = self.con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(str(path))})")
         return {name: kind for name, kind, *_ in described.fetchall()}
 
@@ -920,19 +926,20 @@ class Release:
         present = names if not csv else [n for n in names if n in self._csv_columns(table)]
         self.con.execute("CREATE OR REPLACE TEMP TABLE _explain (_seq BIGINT)")
         self.con.execute("INSERT INTO _explain SELECT unnest(?::BIGINT[])", [list(labels)])
+        located = f"{lit(str(self.path(table)))}, t._seq + 2" if csv else "t._file, t._line"
         cursor = self.con.execute(
-            f"SELECT t._seq, {', '.join(f't.{q(n)}' for n in present)} FROM {source} t "
-            "SEMI JOIN _explain x ON t._seq = x._seq ORDER BY t._seq"
+            f"SELECT t._seq, {located}, {', '.join(f't.{q(n)}' for n in present)} "
+            f"FROM {source} t SEMI JOIN _explain x ON t._seq = x._seq ORDER BY t._seq"
         )
-        model, file = TABLES[table].model, str(self.path(table))
-        for seq, *values in cursor.fetchall():
+        model = TABLES[table].model
+        for seq, file, line, *values in cursor.fetchall():
             data = {k: v for k, v in zip(present, values, strict=True) if v is not None}
             found = Records(rows={}, problems=[])
-            validate_row(Row(table, data, file, seq + 2, {}, strings=csv), model, found)
+            validate_row(Row(table, data, file, line, {}, strings=csv), model, found)
             problems = found.problems
             if not problems:  # the screen and the model disagree: say so rather than hide it
                 reason = messages.model_accepts(labels[seq])
-                problems = [Problem(file, seq + 2, table, TABLES[table].key(data), None, reason)]
+                problems = [Problem(file, line, table, TABLES[table].key(data), None, reason)]
             self.report.problems += problems
 
     def _csv_columns(self, table: str) -> set[str]:

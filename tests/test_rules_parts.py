@@ -356,3 +356,32 @@ def test_resources_without_a_path_or_file_are_skipped(csv_release, tmp_path) -> 
     empty = rules.Report()
     rules.check_hashes(copy, "csv", empty)
     assert empty.problems == []
+
+
+def test_problems_in_a_later_parquet_part_name_that_part_and_its_row(csv_release, tmp_path):
+    """Rows are counted across parts, and each problem names the part and row it is in."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    copy = _copy(csv_release, tmp_path)
+    folder = copy / "parquet" / "parties"
+    first, second = folder / "part-0000.parquet", folder / "part-0001.parquet"
+    table = pq.read_table(first)
+    bad = table.set_column(
+        table.schema.get_field_index("party_id"), "party_id", pa.array(["bad one", "bad two"])
+    )
+    pq.write_table(bad.slice(0, 1), first)
+    pq.write_table(bad.slice(1, 1), second)
+    descriptor = _descriptor(copy)
+    for resource in descriptor["resources"]:
+        if resource["name"] == "parties_parquet":
+            resource["path"] = [f"parquet/parties/{p.name}" for p in (first, second)]
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    found = [
+        (p.file, p.line, p.record_id)
+        for p in rules.validate_release(copy, "parquet").problems
+        if p.table == "parties" and p.field == "party_id"
+    ]
+    assert found == [(str(first), 2, "bad one"), (str(second), 2, "bad two")]
