@@ -150,7 +150,7 @@ def run_module(module: str, base: Path, max_children: int) -> dict:
     diffs = {
         name: _diff(_mutmut(work, "show", name))
         for name, status in statuses.items()
-        if status not in ("killed", "timeout")
+        if status not in ("killed", "timeout", NOT_RUN)
     }
     return {"tests": MODULES[module], "seconds": seconds, "statuses": statuses, "diffs": diffs}
 
