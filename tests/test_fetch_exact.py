@@ -99,6 +99,7 @@ def test_fetch_release_is_quiet_unless_asked(published, capsys) -> None:
     entry = _entry(served)
     assert fetch.fetch_release(entry) == cache / "0.1.0"
     assert capsys.readouterr().err == ""
+    assert (cache / ".0.1.0.lock").is_file()  # one lock per version
     for path in (cache / "0.1.0").rglob("*"):
         if path.is_file():
             path.unlink()
@@ -132,6 +133,9 @@ def test_fetch_release_cuts_a_file_off_at_its_indexed_size(published) -> None:
         fetch.fetch_release(entry)
     assert f"sent more than the {meta['bytes']} bytes expected" in str(info.value)
     assert str(info.value).startswith(f"release 0.1.0 ({path}): ")
+    assert str(info.value).endswith(
+        ". Check the network or ALLIANCE_DATA_URL; the shipped version still loads offline."
+    )
     assert not (cache / "0.1.0" / path).exists()
 
 
