@@ -139,6 +139,7 @@ print(json.dumps({"version": alliance_data.__version__, "counts": counts, "old":
 """
 
 
+@pytest.mark.slow  # CI only: keeps plain pytest under 90 s
 def test_installed_wheel_loads_every_table_offline_and_fetches_older_versions(
     wheel: Path, tmp_path: Path, http_server, refusing_url: str
 ) -> None:
@@ -189,6 +190,7 @@ def test_readme_states_the_latest_row_counts() -> None:
     assert stated == _latest_counts()
 
 
+@pytest.mark.slow  # CI only: keeps plain pytest under 90 s
 def test_readme_states_where_the_rows_come_from() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- origin:start -->")[1].split("<!-- origin:end -->")[0]

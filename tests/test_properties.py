@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -73,6 +74,7 @@ def test_canonical_yaml_round_trip(rows: list[dict]) -> None:
     assert records.canonical("meetings", loaded) == text_form  # a fixed point
 
 
+@pytest.mark.slow  # CI only: keeps plain pytest under 90 s
 @SETTINGS
 @given(rows=unique_meetings)
 def test_parquet_round_trip(rows: list[dict], tmp_path_factory) -> None:

@@ -97,6 +97,7 @@ def test_rows_are_in_release_order_in_csv_and_parquet(release: Path) -> None:
         assert ids == parquet.column(order[-1]).to_pylist(), table
 
 
+@pytest.mark.slow  # CI only: keeps plain pytest under 90 s
 def test_multi_part_release_loads_and_validates(release: Path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(api, "shipped_dir", lambda: release)
     for table in TABLES:

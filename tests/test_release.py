@@ -247,6 +247,7 @@ def _old_layout(release: Path, target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow  # CI only: keeps plain pytest under 90 s
 def test_tools_read_the_old_layout_too(
     mini_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
