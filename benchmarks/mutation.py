@@ -92,6 +92,7 @@ COPIED = [
     "LICENSE",
 ]
 NOT_RUN = "not checked"  # mutmut's status of a mutant a stopped run did not reach
+KILLED = ("killed", "timeout")  # a test failed, or the tests hung on the mutant
 STATUS = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
 
 
@@ -142,17 +143,19 @@ def run_module(module: str, base: Path, max_children: int) -> dict:
     log = _mutmut(work, "run", "--max-children", str(max_children))
     seconds = round(time.monotonic() - started)
     (base / f"{Path(module).stem}.log").write_text(log, encoding="utf-8")
-    statuses = {}
-    for line in _mutmut(work, "results", "--all", "true").splitlines():
-        match = STATUS.match(line)
-        if match:
-            statuses[match.group(1)] = match.group(2).strip()
+    statuses = _statuses(work)
     diffs = {
         name: _diff(_mutmut(work, "show", name))
         for name, status in statuses.items()
-        if status not in ("killed", "timeout", NOT_RUN)
+        if status not in (*KILLED, NOT_RUN)
     }
     return {"tests": MODULES[module], "seconds": seconds, "statuses": statuses, "diffs": diffs}
+
+
+def _statuses(work: Path) -> dict[str, str]:
+    """Each mutant's status as ``mutmut results`` gives it."""
+    found = (STATUS.match(line) for line in _mutmut(work, "results", "--all", "true").splitlines())
+    return {m.group(1): m.group(2).strip() for m in found if m}
 
 
 def rerun_survivors(
@@ -182,19 +185,14 @@ def rerun_survivors(
     survivors = [
         n
         for n, s in previous["statuses"].items()
-        if s not in ("killed", "timeout") and (not match or any(m in n for m in match))
+        if s not in KILLED and (not match or any(m in n for m in match))
     ]
     started = time.monotonic()
     log = _mutmut(work, "run", "--max-children", str(max_children), *survivors)
     (base / f"{Path(module).stem}.rerun.log").write_text(log, encoding="utf-8")
-    statuses = dict(previous["statuses"])
-    for line in _mutmut(work, "results", "--all", "true").splitlines():
-        found = STATUS.match(line)
-        if found and found.group(1) in survivors:  # mutmut forgets the others' results
-            statuses[found.group(1)] = found.group(2).strip()
-    diffs = {
-        n: d for n, d in previous["diffs"].items() if statuses.get(n) not in ("killed", "timeout")
-    }
+    now = _statuses(work)  # mutmut forgets the results of the mutants not rerun
+    statuses = {**previous["statuses"], **{n: now[n] for n in survivors if n in now}}
+    diffs = {n: d for n, d in previous["diffs"].items() if statuses.get(n) not in KILLED}
     seconds = previous["seconds"] + round(time.monotonic() - started)
     return {"tests": MODULES[module], "seconds": seconds, "statuses": statuses, "diffs": diffs}
 
@@ -229,10 +227,8 @@ def report(results: dict, equivalent: dict[str, str], notes: dict[str, str] | No
     for module, result in results.items():
         statuses = result["statuses"]
         unrun = sum(s == NOT_RUN for s in statuses.values())  # a run stopped before them
-        killed = sum(s in ("killed", "timeout") for s in statuses.values())
-        survivors = sorted(
-            n for n, s in statuses.items() if s not in ("killed", "timeout", NOT_RUN)
-        )
+        killed = sum(s in KILLED for s in statuses.values())
+        survivors = sorted(n for n, s in statuses.items() if s not in (*KILLED, NOT_RUN))
         accepted = [n for n in survivors if n in equivalent]
         open_ = [n for n in survivors if n not in equivalent]
         counted = len(statuses) - unrun - len(accepted)
