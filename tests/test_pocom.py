@@ -118,7 +118,7 @@ def test_positions_on_rejects_bad_dates(bad):
 
 
 def test_a_pocom_id_naming_someone_else_is_not_the_traveller():
-    """Upstream gives President Taft (travels) and his grandson (pocom) one id."""
+    """Upstream gives President Taft (travels) and William Howard Taft III (pocom) one id."""
     upstream = {
         (u["source_id"], u["upstream_id"]): u["record_id"]
         for d in (POCOM, ROOT / "imported/hsg")
@@ -132,8 +132,8 @@ def test_a_pocom_id_naming_someone_else_is_not_the_traveller():
     assert [p["position_id"] for p in presidency if "taft" in p["official_id"]] == [
         "william-taft-president-1909"
     ]
-    grandson = [p for p in _rows(POCOM / "positions.csv") if p["official_id"] == "william-taft-iii"]
-    assert [p["start_date"][:4] for p in grandson] == ["1953"]
+    taft_iii = [p for p in _rows(POCOM / "positions.csv") if p["official_id"] == "william-taft-iii"]
+    assert [p["start_date"][:4] for p in taft_iii] == ["1953"]
 
 
 @pytest.mark.parametrize(
