@@ -76,6 +76,8 @@ def _validate_release(
 
     if not (folder / "datapackage.json").is_file():
         raise UsageError(f"{folder} is not a release folder (no datapackage.json)")
+    if temp_dir is not None and not Path(temp_dir).is_dir():
+        raise UsageError(f"--temp-dir {temp_dir}: no such folder; give an existing folder")
     damaged = integrity.check(folder)
     for problem in damaged:
         print(problem)

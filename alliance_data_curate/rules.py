@@ -751,9 +751,7 @@ def check_records(records: Records) -> list[Problem]:
     """
     con = connect()
     for table, rows in records.rows.items():
-        con.register("_arrow", _arrow(table, rows))
-        con.execute(f"CREATE TABLE {q(table)} AS SELECT * FROM _arrow")
-        con.unregister("_arrow")
+        con.from_arrow(_arrow(table, rows)).create(table)
 
     def at(table: str, r: dict[str, Any], fld: str | None, reason: str) -> Problem:
         return records.rows[table][r["_seq"]].problem(reason, fld)
@@ -1052,26 +1050,25 @@ def validate_release(
     started = time.perf_counter()
     report = Report()
     hashes = Report()
-    hashing = None
-    if (folder / "datapackage.json").is_file():
-        hashing = threading.Thread(target=check_hashes, args=(folder, fmt, hashes), daemon=True)
-        hashing.start()
-    with _workspace(temp_dir) as work:
-        config = {"memory_limit": memory_limit, "temp_directory": str(work / "spill")}
-        if threads:
-            config["threads"] = str(threads)
-        con = connect(str(work / "validate.duckdb"), **config)
-        try:
-            release = Release(con, folder, fmt, report)
-            for table in TABLES:
-                release.open(table)
-                report.rows[table] = release.rows(table)
-            release.prepare()
-            run_rules(con, release.at, report, release.screens(), release.flag)
-        finally:
-            con.close()
-    if hashing is not None:
+    hashing = threading.Thread(target=check_hashes, args=(folder, fmt, hashes))
+    hashing.start()
+    try:
+        with _workspace(temp_dir) as work:
+            config = {"memory_limit": memory_limit, "temp_directory": str(work / "spill")}
+            if threads:
+                config["threads"] = str(threads)
+            con = connect(str(work / "validate.duckdb"), **config)
+            try:
+                release = Release(con, folder, fmt, report)
+                for table in TABLES:
+                    release.open(table)
+                    report.rows[table] = release.rows(table)
+                release.prepare()
+                run_rules(con, release.at, report, release.screens(), release.flag)
+            finally:
+                con.close()
+    finally:
         hashing.join()
-        report.add("datapackage.json: bytes and hash", hashes.problems)
+    report.add("datapackage.json: bytes and hash", hashes.problems)
     report.seconds = time.perf_counter() - started
     return report

@@ -63,6 +63,15 @@ def test_download_bad_version(capsys) -> None:
     )
 
 
+def test_validate_release_refuses_a_missing_temp_dir(tmp_path: Path, capsys) -> None:
+    release = Path(__file__).parent.parent / "releases" / "0.5.0"
+    absent = tmp_path / "absent"
+    code, out, err = run(capsys, "validate", "--release", str(release), "--temp-dir", str(absent))
+    assert (code, out) == (2, "")
+    assert err == f"error: --temp-dir {absent}: no such folder; give an existing folder\n"
+    assert not absent.exists()
+
+
 def test_unknown_table(published, capsys) -> None:
     code, _, err = run(capsys, "load", "meeting")
     assert code == 2

@@ -109,6 +109,39 @@ def test_spills_under_a_small_memory_limit(mini_release: Path, tmp_path: Path) -
     assert list(tmp_path.iterdir()) == []  # the temporary database and spill files are gone
 
 
+def test_the_database_and_spill_files_go_under_temp_dir(
+    mini_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[tuple[str, dict[str, str]]] = []
+    real = rules.connect
+
+    def spy(database: str = ":memory:", **config: str):
+        opened.append((database, config))
+        return real(database, **config)
+
+    monkeypatch.setattr(rules, "connect", spy)
+    rules.validate_release(mini_release, "csv", memory_limit="64MB", temp_dir=tmp_path, threads=1)
+    [(database, config)] = opened
+    work = Path(database).parent
+    assert work.parent == tmp_path and work.name.startswith("alliance-validate-")
+    assert Path(database).name == "validate.duckdb"
+    assert config == {"memory_limit": "64MB", "temp_directory": str(work / "spill"), "threads": "1"}
+
+
+def test_a_temp_dir_that_does_not_exist_is_refused(mini_release: Path, tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        rules.validate_release(mini_release, temp_dir=tmp_path / "absent")
+
+
+def test_bad_arguments_are_refused_with_what_was_expected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError) as error:
+        rules.validate_release(tmp_path, "xml")
+    assert str(error.value) == "unknown format 'xml'; expected one of: parquet, csv"
+    with pytest.raises(ValueError) as error:
+        rules.validate_release(tmp_path)
+    assert str(error.value) == f"{tmp_path} is not a release folder (no datapackage.json inside)"
+
+
 def test_a_missing_csv_column_of_numbers_is_reported(mini_release: Path, tmp_path: Path) -> None:
     copy = shutil.copytree(mini_release, tmp_path / "copy")
     path = copy / "csv" / "parties.csv"
