@@ -224,6 +224,16 @@ def test_an_entry_matching_no_undated_position_is_refused(tmp_path):
             "ends before it starts",
         ),
         ("{start: '1990-13-01', start_precision: day, source: page-a, quote: q}", "not a date"),
+        (
+            "{start: 1990-05-01, start_precision: day, end: 1991-01-01, end_precision: day, "
+            "source: page-a, quote: q, end_source: nowhere, end_quote: e}",
+            "end_source 'nowhere' is not listed",
+        ),
+        (
+            "{start: 1990-05-01, start_precision: day, end: 1991-01-01, end_precision: day, "
+            "source: page-a, quote: q, end_source: page-a}",
+            "end_source needs the end and its end_quote",
+        ),
     ],
 )
 def test_bad_terms_are_refused_with_their_place(tmp_path, term, message):
@@ -244,5 +254,23 @@ def test_an_impossible_date_in_the_yaml_is_refused_naming_the_file(tmp_path):
 def test_committed_tenures_file_loads():
     reviewed = tenures.load()
     assert reviewed.version >= 1
-    used = {t.source for terms in reviewed.terms.values() for t in terms}
+    used = {s for terms in reviewed.terms.values() for t in terms for s in (t.source, t.end_source)}
+    used.discard(None)
     assert used == set(reviewed.sources)  # no source listed that no term cites
+
+
+def test_an_end_from_another_page_cites_that_page(tmp_path):
+    text = YAML.replace(
+        'quote: "In office 31 March 2009 - 13 June 2021"}',
+        'quote: "In office 31 March 2009 - 13 June 2021",\n'
+        '         end_source: page-b, end_quote: "sworn in on 13 June 2021"}',
+    )
+    positions, evidence = _setup()
+    visits = {("person-a", "Prime Minister"): [D(2010, 1, 5)]}
+    done = tenures.apply(_load(tmp_path, text), positions, visits, evidence)
+    assert done["sources"] == {"page-a", "page-b"}
+    cited = {(e["field"], e["source_id"], e["quote"]) for e in evidence if e.get("field")}
+    assert cited == {
+        ("start_date", "page-a", "In office 31 March 2009 - 13 June 2021"),
+        ("end_date", "page-b", "sworn in on 13 June 2021"),
+    }

@@ -36,6 +36,7 @@ class Term:
     source: str
     quote: str
     end_quote: str | None = None
+    end_source: str | None = None  # where end_quote is from, when not ``source``
     note: str | None = None
 
     def contains(self, day: dt.date) -> bool:
@@ -76,6 +77,10 @@ def _term(raw: dict[str, Any], sources: dict[str, Any], where: str) -> Term:
         raise ValueError(f"{where}: missing {', '.join(missing)}")
     if raw["source"] not in sources:
         raise ValueError(f"{where}: source {raw['source']!r} is not listed under sources")
+    if raw.get("end_source") and raw["end_source"] not in sources:
+        raise ValueError(f"{where}: end_source {raw['end_source']!r} is not listed under sources")
+    if raw.get("end_source") and not (raw.get("end") and raw.get("end_quote")):
+        raise ValueError(f"{where}: end_source needs the end and its end_quote")
     end = _date(raw["end"], f"{where} end") if raw.get("end") else None
     precisions = [raw["start_precision"], *([raw.get("end_precision")] if end else [])]
     if any(p not in PRECISIONS for p in precisions) or (end is None) != (
@@ -90,6 +95,7 @@ def _term(raw: dict[str, Any], sources: dict[str, Any], where: str) -> Term:
         source=raw["source"],
         quote=" ".join(str(raw["quote"]).split()),
         end_quote=raw.get("end_quote"),
+        end_source=raw.get("end_source"),
         note=raw.get("note"),
     )
     if term.end is not None and term.end < term.start:
@@ -218,7 +224,9 @@ def apply(
                 ]
             evidence.append(_evidence(new_id, "start_date", term.source, term.quote, term.note))
             if term.end_quote and base.get("end_date") is None:
-                evidence.append(_evidence(new_id, "end_date", term.source, term.end_quote, None))
+                end_source = term.end_source or term.source
+                evidence.append(_evidence(new_id, "end_date", end_source, term.end_quote, None))
+                used.add(end_source)
             used.add(term.source)
             dated += 1
         if len(chosen) > 1:
