@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 from alliance_data_curate.importers.hsg import tenures
 
@@ -274,3 +276,25 @@ def test_an_end_from_another_page_cites_that_page(tmp_path):
         ("start_date", "page-a", "In office 31 March 2009 - 13 June 2021"),
         ("end_date", "page-b", "sworn in on 13 June 2021"),
     }
+
+
+def test_independent_audit_of_a_seeded_sample_found_few_wrong_and_they_are_corrected():
+    """A helper with its own searches re-found 50 sampled terms; the wrong ones are mended."""
+    audits = Path(__file__).parent / "fixtures" / "audits"
+    sample = yaml.safe_load((audits / "tenure_sample.yaml").read_text(encoding="utf-8"))
+    verdicts = yaml.safe_load((audits / "tenure_verdicts.yaml").read_text(encoding="utf-8"))
+    assert [(v["n"], v["official_id"], v["term"]) for v in verdicts] == [
+        (s["n"], s["official_id"], s["term"]) for s in sample
+    ]
+    counts = Counter(v["verdict"] for v in verdicts)
+    assert counts == {"correct": 47, "wrong": 3}
+    wrong = {v["n"] for v in verdicts if v["verdict"] == "wrong"}
+    committed = tenures.load().terms
+    for item in sample:
+        term = committed[(item["official_id"], item["title"])][item["term"] - 1]
+        sampled = (item["start"], item["end"])
+        now = (str(term.start), str(term.end) if term.end else None)
+        if item["n"] in wrong:  # corrected, the new end citing a page other than the first
+            assert now != sampled and term.end_source not in (None, term.source), item["n"]
+        else:
+            assert now == sampled, item["n"]
