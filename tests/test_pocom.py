@@ -96,6 +96,29 @@ def test_identity_rules_split_namesakes():
     )
 
 
+@pytest.mark.parametrize(
+    ("visits", "who"),
+    [  # visits upstream names alike, and the distinct people they are in the imported data
+        (["hsg-visit-92", "hsg-visit-2531", "hsg-visit-3292"],
+         ["bjarni-benediktsson-1908-1970", "bjarni-benediktsson-1908-1970", "bjarni-benediktsson"]),
+        (["hsg-visit-2150", "hsg-visit-2249"], ["pedro-nel-ospina", "mariano-ospina-perez"]),
+        (["hsg-visit-2349", "hsg-visit-1708"], ["konstantinos-karamanlis", "kostas-karamanlis"]),
+        (["hsg-visit-1037", "hsg-visit-3150"], ["hussein", "hussein-bin-abdullah"]),
+    ],
+)  # fmt: skip
+def test_records_that_merged_two_people_are_split_in_the_shipped_data(visits, who):
+    """Each visit has its own person among the participants, and not the namesake."""
+    participants: dict[str, set[str]] = {v: set() for v in visits}
+    for r in _rows(ROOT / "imported/hsg/meeting_participants.csv"):
+        if r["meeting_id"] in participants:
+            participants[r["meeting_id"]].add(r["official_id"])
+    for visit, person in zip(visits, who, strict=True):
+        assert person in participants[visit], visit
+        assert not (set(who) - {person}) & participants[visit], visit
+    names = {o["official_id"]: o["name"] for o in _rows(ROOT / "imported/hsg/officials.csv")}
+    assert len({names[w] for w in who}) == len(set(who))  # one name per person, none shared
+
+
 def test_positions_on_the_shipped_data():
     held = alliance_data.positions_on("2021-03-16")
     ids = set(held.official_id)

@@ -7,6 +7,7 @@ where they carry the same title), so curated and imported rows never describe on
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,9 @@ from .names import person as split_person
 from .parse import President, Trip
 
 USA = "USA"
+# A parenthesised qualifier with a digit ("(1908-1970)", "(born 1812)") tells namesakes apart
+# in ids and keys; other parentheses are nicknames ("(Ruud)") that the comparison drops.
+QUALIFIER = re.compile(r"\(([^)]*\d[^)]*)\)")
 # As the curated records word them: one title per office (titles.yaml for other countries).
 ROLE_TITLES = {"president": "President", "secretary": "Secretary of State"}
 ELECT_TITLE = "President-elect"
@@ -248,18 +252,19 @@ class People:
         self, person: Person, party_id: str, quote: str, source_id: str, where: str
     ) -> str:
         """One official per (name, party): the curated one if it exists, else an imported one."""
-        key = (name_key(person.name), party_id)
+        qualified = "".join(f"-{slug(q)}" for q in QUALIFIER.findall(person.name))
+        key = (name_key(person.name) + qualified, party_id)
         if key in self.curated.by_name:
             return self.curated.by_name[key]
         if key in self.keys:
             return self.keys[key]
-        official_id = slug(person.name) or "unnamed"
+        official_id = f"{slug(person.name)}{qualified}" or "unnamed"
         taken = self.taken()
         if official_id in taken:
             official_id = f"{official_id}-{slug(party_id)}"
         n = 2
         while official_id in taken:
-            official_id, n = f"{slug(person.name)}-{slug(party_id)}-{n}", n + 1
+            official_id, n = f"{slug(person.name)}{qualified}-{slug(party_id)}-{n}", n + 1
         self.keys[key] = official_id
         self.officials[official_id] = {
             "official_id": official_id,
