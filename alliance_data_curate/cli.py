@@ -12,6 +12,7 @@ from pathlib import Path
 from . import records as records_mod
 from .build import ReleaseError
 from .importers.hsg.parse import UpstreamError
+from .importers.reviewed import ReviewedFileError
 from .models import TABLES
 from .repo import Checkout, NotACheckout, find
 
@@ -23,7 +24,7 @@ class UsageError(ValueError):
 
 
 EXPECTED: dict[str, list[type[BaseException]]] = {
-    "invalid": [records_mod.RecordsError],
+    "invalid": [records_mod.RecordsError, ReviewedFileError],
     "usage": [NotACheckout, ReleaseError, UsageError, UpstreamError],
 }
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from ..reviewed import ReviewedFileError
 from .parse import UpstreamError
 
 CROSSWALK = Path(__file__).with_name("countries.yaml")
@@ -61,5 +62,7 @@ def load(path: Path = CROSSWALK) -> Crosswalk:
         {t for e in crosswalk.slugs.values() for t in _targets(e)} - set(crosswalk.parties)
     )
     if missing:
-        raise ValueError(f"{path.name}: party ids used but not defined: {', '.join(missing)}")
+        raise ReviewedFileError(
+            f"{path.name}: party ids used but not defined: {', '.join(missing)}"
+        )
     return crosswalk

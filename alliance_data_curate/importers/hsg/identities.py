@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ...names import slug
+from ..reviewed import ReviewedFileError
 
 IDENTITIES = Path(__file__).with_name("identities.yaml")
 
@@ -71,12 +72,17 @@ class Identities:
 @cache
 def load(path: Path = IDENTITIES) -> Identities:
     """Read and check the identities file: every rule needs party, names, person and reason."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 1990-13-01
+        raise ReviewedFileError(
+            f"{path.name}: not readable: {' '.join(str(exc).split())}"
+        ) from None
     rules = []
     for i, r in enumerate(data.get("rules", []), 1):
         missing = [k for k in ("kind", "party", "names", "person", "reason") if not r.get(k)]
         if missing or r["kind"] not in ("merge", "split"):
-            raise ValueError(f"{path.name}: rule {i}: needs kind merge/split and {missing}")
+            raise ReviewedFileError(f"{path.name}: rule {i}: needs kind merge/split and {missing}")
         rules.append(
             Rule(
                 kind=r["kind"],

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from ...names import NICKNAME_RE, ascii_fold
+from ..reviewed import ReviewedFileError
 
 # Misspellings and spacing slips seen in the titles; fixed before titles are matched.
 TITLE_FIXES: tuple[tuple[str, str], ...] = (
@@ -117,7 +118,9 @@ def conventions(path: Path = CONVENTIONS) -> Conventions:
     ):
         uncited = [k for k, why in data[group].items() if not why]
         if uncited:
-            raise ValueError(f"{path.name}: {group}: no source given for {', '.join(uncited)}")
+            raise ReviewedFileError(
+                f"{path.name}: {group}: no source given for {', '.join(uncited)}"
+            )
     honorifics = sorted(
         ((h["text"], frozenset(h.get("parties", ()))) for h in data["honorifics"]),
         key=lambda h: -len(h[0]),

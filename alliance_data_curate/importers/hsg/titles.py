@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from ..reviewed import ReviewedFileError
+
 VOCABULARY = Path(__file__).with_name("titles.yaml")
 
 
@@ -23,10 +25,14 @@ def load(path: Path = VOCABULARY) -> dict[tuple[str, str], str]:
     vocabulary: dict[tuple[str, str], str] = {}
     for i, line in enumerate(data["titles"], 1):
         if len(line) != 4 or not all(line):
-            raise ValueError(f"{path.name}: titles line {i}: needs [party, title, normalised, why]")
+            raise ReviewedFileError(
+                f"{path.name}: titles line {i}: needs [party, title, normalised, why]"
+            )
         party, upstream, normalised, _why = line
         if (party, upstream) in vocabulary:
-            raise ValueError(f"{path.name}: titles line {i}: ({party}, {upstream}) listed twice")
+            raise ReviewedFileError(
+                f"{path.name}: titles line {i}: ({party}, {upstream}) listed twice"
+            )
         vocabulary[(party, upstream)] = normalised
     return vocabulary
 
