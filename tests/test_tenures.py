@@ -234,7 +234,7 @@ def test_an_entry_matching_no_undated_position_is_refused(tmp_path):
         (
             "{start: 1990-05-01, start_precision: day, end: 1991-01-01, end_precision: day, "
             "source: page-a, quote: q, end_source: page-a}",
-            "end_source needs the end and its end_quote",
+            "end_source needs an end_quote",
         ),
     ],
 )
@@ -298,3 +298,41 @@ def test_independent_audit_of_a_seeded_sample_found_few_wrong_and_they_are_corre
             assert now != sampled and term.end_source not in (None, term.source), item["n"]
         else:
             assert now == sampled, item["n"]
+
+
+def test_a_quote_that_the_term_goes_on_supports_the_status(tmp_path):
+    text = YAML.replace(
+        'quote: "since May 1990"}',
+        'quote: "since May 1990", end_source: page-a, end_quote: "re-elected in 1995"}',
+    )
+    positions, evidence = _setup()
+    visits = {("person-b", "President"): [D(1996, 1, 5)]}
+    tenures.apply(_load(tmp_path, text), positions, visits, evidence)
+    assert positions["person-b-president"]["tenure_status"] == "ongoing"
+    cited = {(e["field"], e["source_id"], e["quote"]) for e in evidence if e.get("field")}
+    assert ("tenure_status", "page-a", "re-elected in 1995") in cited
+
+
+def test_every_undated_position_has_its_reason_on_the_pinned_snapshot():
+    reviewed = tenures.Tenures(1, {}, {}, {("person-b", "President"): "title wrong upstream"})
+    positions, _ = _setup()
+    with pytest.raises(
+        ValueError, match=r"without a term or a reason: \['person-a-prime-minister'\]"
+    ):
+        tenures.left_undated(reviewed, positions)
+    left = tenures.left_undated(reviewed, positions, strict=False)
+    assert left == [
+        {"position_id": "person-a-prime-minister", "reason": "not reviewed"},
+        {"position_id": "person-b-president", "reason": "title wrong upstream"},
+    ]
+    positions["person-b-president"]["start_date"] = D(1990, 1, 1)  # the reason is now stale
+    with pytest.raises(
+        ValueError, match=r"reasons for no undated position: \['person-b / President'\]"
+    ):
+        tenures.left_undated(reviewed, positions)
+
+
+def test_an_undated_entry_needs_a_reason(tmp_path):
+    text = YAML + "undated:\n  - {official_id: person-c, title: King}\n"
+    with pytest.raises(ValueError, match=r"^tenures.yaml: undated 1 \(person-c, King\): needs"):
+        _load(tmp_path, text)

@@ -461,13 +461,14 @@ class Builder:
             done = tenures.apply(
                 reviewed, self.people.positions, visits, self.people.evidence, strict=strict
             )
+            undated = tenures.left_undated(reviewed, self.people.positions, strict=strict)
         except ValueError as exc:
             raise UpstreamError(str(exc)) from None
-        undated = [p for p in self.people.positions.values() if p["tenure_status"] == "unknown"]
         return {
             "tenures_version": reviewed.version,
             "positions_dated": done["dated"],
             "positions_undated": len(undated),
+            "positions_left_undated": undated,
             "visits_outside_reviewed_terms": done["outside"],
             "entries_matching_no_position": done["unused"],
             "source_rows": tenures.source_rows(reviewed, done["sources"]),

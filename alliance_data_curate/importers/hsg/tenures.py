@@ -10,7 +10,7 @@ position undated (``tenure_status: unknown``) and is reported, never forced into
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import yaml
 from alliance_data.dates import period_end
 
 from ...names import slug
+from ..reviewed import ReviewedFileError
 
 TENURES = Path(__file__).with_name("tenures.yaml")
 PRECISIONS = ("day", "month", "year")
@@ -60,6 +61,7 @@ class Tenures:
     version: int
     sources: dict[str, dict[str, Any]]
     terms: dict[tuple[str, str], tuple[Term, ...]]
+    undated: dict[tuple[str, str], str] = field(default_factory=dict)  # why no term is given
 
 
 def _date(value: Any, where: str) -> dt.date:
@@ -68,25 +70,29 @@ def _date(value: Any, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise ReviewedFileError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _term(raw: dict[str, Any], sources: dict[str, Any], where: str) -> Term:
     missing = [k for k in ("start", "start_precision", "source", "quote") if not raw.get(k)]
     if missing:
-        raise ValueError(f"{where}: missing {', '.join(missing)}")
+        raise ReviewedFileError(f"{where}: missing {', '.join(missing)}")
     if raw["source"] not in sources:
-        raise ValueError(f"{where}: source {raw['source']!r} is not listed under sources")
+        raise ReviewedFileError(f"{where}: source {raw['source']!r} is not listed under sources")
     if raw.get("end_source") and raw["end_source"] not in sources:
-        raise ValueError(f"{where}: end_source {raw['end_source']!r} is not listed under sources")
-    if raw.get("end_source") and not (raw.get("end") and raw.get("end_quote")):
-        raise ValueError(f"{where}: end_source needs the end and its end_quote")
+        raise ReviewedFileError(
+            f"{where}: end_source {raw['end_source']!r} is not listed under sources"
+        )
+    if raw.get("end_source") and not raw.get("end_quote"):
+        raise ReviewedFileError(f"{where}: end_source needs an end_quote")
     end = _date(raw["end"], f"{where} end") if raw.get("end") else None
     precisions = [raw["start_precision"], *([raw.get("end_precision")] if end else [])]
     if any(p not in PRECISIONS for p in precisions) or (end is None) != (
         raw.get("end_precision") is None
     ):
-        raise ValueError(f"{where}: precision must be one of {PRECISIONS}, and set with its date")
+        raise ReviewedFileError(
+            f"{where}: precision must be one of {PRECISIONS}, and set with its date"
+        )
     term = Term(
         start=_date(raw["start"], f"{where} start"),
         start_precision=raw["start_precision"],
@@ -99,7 +105,7 @@ def _term(raw: dict[str, Any], sources: dict[str, Any], where: str) -> Term:
         note=raw.get("note"),
     )
     if term.end is not None and term.end < term.start:
-        raise ValueError(f"{where}: ends before it starts")
+        raise ReviewedFileError(f"{where}: ends before it starts")
     return term
 
 
@@ -115,23 +121,68 @@ def load(path: Path = TENURES) -> Tenures:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 1990-13-01
-        raise ValueError(f"{path.name}: not readable: {' '.join(str(exc).split())}") from None
+        raise ReviewedFileError(
+            f"{path.name}: not readable: {' '.join(str(exc).split())}"
+        ) from None
     sources = data.get("sources") or {}
     for source_id, s in sources.items():
         if not (s.get("title") and s.get("url") and s.get("publisher")):
-            raise ValueError(f"{path.name}: source {source_id}: needs title, publisher and url")
+            raise ReviewedFileError(
+                f"{path.name}: source {source_id}: needs title, publisher and url"
+            )
     terms: dict[tuple[str, str], tuple[Term, ...]] = {}
     for i, entry in enumerate(data.get("positions") or [], 1):
         where = f"{path.name}: position {i} ({entry.get('official_id')}, {entry.get('title')})"
         if not (entry.get("official_id") and entry.get("title") and entry.get("terms")):
-            raise ValueError(f"{where}: needs official_id, title and terms")
+            raise ReviewedFileError(f"{where}: needs official_id, title and terms")
         key = (entry["official_id"], entry["title"])
         if key in terms:
-            raise ValueError(f"{where}: listed twice")
+            raise ReviewedFileError(f"{where}: listed twice")
         terms[key] = tuple(
             _term(t, sources, f"{where} term {j}") for j, t in enumerate(entry["terms"], 1)
         )
-    return Tenures(data["version"], sources, terms)
+    undated: dict[tuple[str, str], str] = {}
+    for i, entry in enumerate(data.get("undated") or [], 1):
+        where = f"{path.name}: undated {i} ({entry.get('official_id')}, {entry.get('title')})"
+        if not (entry.get("official_id") and entry.get("title") and entry.get("reason")):
+            raise ReviewedFileError(f"{where}: needs official_id, title and reason")
+        key = (entry["official_id"], entry["title"])
+        if key in terms or key in undated:
+            raise ReviewedFileError(f"{where}: listed twice")
+        undated[key] = " ".join(str(entry["reason"]).split())
+    return Tenures(data["version"], sources, terms, undated)
+
+
+def left_undated(
+    tenures: Tenures, positions: dict[str, dict[str, Any]], *, strict: bool = True
+) -> list[dict[str, str]]:
+    """Each visitor position still without a start, with the reviewed reason it has none.
+
+    A position without a reason, or a reason for no such position, is an error when ``strict``
+    (the pinned snapshot); otherwise the reason reads "not reviewed".
+
+    Example
+    -------
+    >>> left_undated(Tenures(1, {}, {}, {("x", "King"): "no source"}), {"x-king": {
+    ...     "official_id": "x", "title": "King", "start_date": None}})
+    [{'position_id': 'x-king', 'reason': 'no source'}]
+    """
+    undated = {
+        (p["official_id"], p["title"]): pid
+        for pid, p in positions.items()
+        if p.get("start_date") is None
+    }
+    unreviewed = sorted(pid for key, pid in undated.items() if key not in tenures.undated)
+    stale = sorted(f"{o} / {t}" for o, t in tenures.undated if (o, t) not in undated)
+    if strict and (unreviewed or stale):
+        raise ReviewedFileError(
+            f"{TENURES.name}: positions without a term or a reason: {unreviewed[:10]}; "
+            f"reasons for no undated position: {stale[:10]}"
+        )
+    return [
+        {"position_id": pid, "reason": tenures.undated.get(key, "not reviewed")}
+        for key, pid in sorted(undated.items(), key=lambda kv: kv[1])
+    ]
 
 
 def source_rows(tenures: Tenures, used: set[str]) -> list[dict[str, Any]]:
@@ -171,7 +222,7 @@ def apply(
     }
     unused = sorted(f"{o} / {t}" for o, t in tenures.terms if (o, t) not in by_key)
     if unused and strict:
-        raise ValueError(
+        raise ReviewedFileError(
             f"{TENURES.name}: {len(unused)} entr{'y' if len(unused) == 1 else 'ies'} match no "
             f"imported position without a start: {'; '.join(unused[:10])}"
         )
@@ -223,9 +274,10 @@ def apply(
                     for e in cited
                 ]
             evidence.append(_evidence(new_id, "start_date", term.source, term.quote, term.note))
-            if term.end_quote and base.get("end_date") is None:
+            if term.end_quote and base.get("end_date") is None:  # the end, or that it goes on
                 end_source = term.end_source or term.source
-                evidence.append(_evidence(new_id, "end_date", end_source, term.end_quote, None))
+                field = "end_date" if term.end else "tenure_status"
+                evidence.append(_evidence(new_id, field, end_source, term.end_quote, None))
                 used.add(end_source)
             used.add(term.source)
             dated += 1
