@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -179,3 +180,21 @@ def test_spellings_of_one_leader_are_one_official(party, title, written, day, pe
     assert load_identities().person(party, title, written, day)[0] == person
     officials = {o["official_id"] for o in _rows(ROOT / "imported/hsg/officials.csv")}
     assert slug(person) in officials and slug(written) not in officials
+
+
+def test_at_least_85_percent_of_positions_have_a_start_date():
+    curated = yaml.safe_load((ROOT / "records" / "positions.yaml").read_text(encoding="utf-8"))
+    imported = [*_rows(POCOM / "positions.csv"), *_rows(ROOT / "imported/hsg/positions.csv")]
+    starts = [p.get("start_date") for p in curated] + [p["start_date"] for p in imported]
+    assert len(starts) > 8_700
+    assert sum(1 for s in starts if s) / len(starts) >= 0.85
+
+
+def test_every_visitor_position_is_dated_or_has_its_reason():
+    summary = json.loads((ROOT / "imported/hsg/import_summary.json").read_text(encoding="utf-8"))
+    left = summary["tenures"]["positions_left_undated"]
+    undated = [
+        p["position_id"] for p in _rows(ROOT / "imported/hsg/positions.csv") if not p["start_date"]
+    ]
+    assert sorted(p["position_id"] for p in left) == sorted(undated)
+    assert len(undated) == 14 and "not reviewed" not in {p["reason"] for p in left}
