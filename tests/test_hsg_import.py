@@ -14,6 +14,7 @@ from alliance_data_curate import checks, records
 from alliance_data_curate.importers.hsg import importer, tenures
 from alliance_data_curate.importers.hsg.parse import UpstreamError
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "hsg"
 D = dt.date
 
@@ -198,3 +199,32 @@ def test_reviewed_terms_date_visitors_and_others_are_counted(imported):
     assert {"tenure-wikipedia-kalakaua", "tenure-blackpast-org-mswati-iii"} <= cited
     quotes = {(e["record_id"], e["field"]): e["quote"] for e in load(rec, "evidence")}
     assert quotes[("kalakaua-king", "start_date")].startswith("He reigned from February 12, 1874")
+
+
+def test_no_upstream_row_is_dropped(imported):
+    """Every trip, visit and presidency is carried by a meeting, position or curated row."""
+    _, result = imported
+    assert result.summary["dropped_rows"] == 0
+    summary = json.loads((ROOT / "imported/hsg/import_summary.json").read_text(encoding="utf-8"))
+    assert summary["dropped_rows"] == 0
+    assert summary["rows_read"]["total"] == 7582
+
+
+def test_a_row_no_record_carries_is_counted_as_dropped(tmp_path, monkeypatch):
+    from alliance_data_curate.importers.hsg.build import Builder
+
+    fixture_terms = tenures.load.__wrapped__(FIXTURES / "tenures.yaml")
+    monkeypatch.setattr(tenures, "load", lambda: fixture_terms)
+    real, skipped = Builder._upstream, []
+
+    def lose_one_visit(self, source_id, upstream_id, *rest):
+        if source_id == "hsg-visits" and not skipped:
+            skipped.append(upstream_id)
+            return
+        real(self, source_id, upstream_id, *rest)
+
+    monkeypatch.setattr(Builder, "_upstream", lose_one_visit)
+    rec = tmp_path / "records"
+    curated(rec)
+    result = importer.run(rec, rec.parent / "imported", source=FIXTURES, allow_unpinned=True)
+    assert len(skipped) == 1 and result.summary["dropped_rows"] == 1

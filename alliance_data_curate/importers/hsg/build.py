@@ -120,6 +120,7 @@ class Builder:
         self.merged = 0
         self.untitled = 0
         self.president_elect = 0
+        self.presidencies_curated = 0  # presidents.xml terms the curated records already give
         self.identities = identities.load()
         self.identity_rules_applied: Counter[str] = Counter()
         self.trip_roles: dict[str, str] = {}  # trip meeting id → traveller role
@@ -198,6 +199,8 @@ class Builder:
                 self._upstream(
                     source_id, f"president:{pres.number}", "positions", position_id, "unique"
                 )
+            else:
+                self.presidencies_curated += 1
 
     def trips(self) -> None:
         source_id = REPOS["travels"][0]
@@ -504,7 +507,22 @@ class Builder:
             "identities_version": self.identities.version,
             "identity_rules_applied": dict(sorted(self.identity_rules_applied.items())),
             "identity_candidates": len(self.result.reports["identity_candidates.json"]),
+            "dropped_rows": self._dropped(),
         }
+
+    def _dropped(self) -> int:
+        """Upstream rows that no imported or curated row carries (trips, visits, presidencies)."""
+        carried = {
+            (u["source_id"], u["upstream_id"])
+            for u in self.result.tables["upstream_records"]
+            if u["table"] in ("meetings", "positions")
+        }
+        travels, visits = REPOS["travels"][0], REPOS["visits"][0]
+        rows = [(travels, t.id) for t in self.snap.trips] + [
+            (visits, v.id) for v in self.snap.visits
+        ]
+        rows += [(travels, f"president:{p.number}") for p in self.snap.presidents]
+        return sum(1 for r in rows if r not in carried) - self.presidencies_curated
 
 
 def _dedupe_participants(tables: dict[str, list[dict[str, Any]]]) -> None:
