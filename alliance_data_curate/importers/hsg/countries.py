@@ -8,9 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..reviewed import ReviewedFileError
+from ..reviewed import ReviewedFileError, read
 from .parse import UpstreamError
 
 CROSSWALK = Path(__file__).with_name("countries.yaml")
@@ -56,7 +54,7 @@ def _targets(entry: str | list[dict[str, Any]]) -> list[str]:
 @cache
 def load(path: Path = CROSSWALK) -> Crosswalk:
     """Read the crosswalk and insist every target party is defined exactly once."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read(path)
     crosswalk = Crosswalk(slugs=data["slugs"], parties=data["parties"])
     missing = sorted(
         {t for e in crosswalk.slugs.values() for t in _targets(e)} - set(crosswalk.parties)

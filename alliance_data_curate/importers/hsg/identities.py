@@ -14,10 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ...names import slug
-from ..reviewed import ReviewedFileError
+from ..reviewed import ReviewedFileError, read
 
 IDENTITIES = Path(__file__).with_name("identities.yaml")
 
@@ -72,12 +70,7 @@ class Identities:
 @cache
 def load(path: Path = IDENTITIES) -> Identities:
     """Read and check the identities file: every rule needs party, names, person and reason."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 1990-13-01
-        raise ReviewedFileError(
-            f"{path.name}: not readable: {' '.join(str(exc).split())}"
-        ) from None
+    data = read(path)
     rules = []
     for i, r in enumerate(data.get("rules", []), 1):
         missing = [k for k in ("kind", "party", "names", "person", "reason") if not r.get(k)]

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from ...names import NICKNAME_RE, ascii_fold
-from ..reviewed import ReviewedFileError
+from ..reviewed import ReviewedFileError, read
 
 # Misspellings and spacing slips seen in the titles; fixed before titles are matched.
 TITLE_FIXES: tuple[tuple[str, str], ...] = (
@@ -109,7 +107,7 @@ class Conventions:
 @cache
 def conventions(path: Path = CONVENTIONS) -> Conventions:
     """Read ``names.yaml``; every country entry must cite its source."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read(path)
     for group in (
         "family_first",
         "given_first_in_source",

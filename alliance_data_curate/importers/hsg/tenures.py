@@ -15,12 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from alliance_data.dates import period_end
 
 from ...names import slug
-from ..reviewed import ReviewedFileError
+from ..reviewed import ReviewedFileError, read
 
 TENURES = Path(__file__).with_name("tenures.yaml")
 PRECISIONS = ("day", "month", "year")
@@ -118,12 +116,7 @@ def load(path: Path = TENURES) -> Tenures:
     >>> load().version >= 1
     True
     """
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 1990-13-01
-        raise ReviewedFileError(
-            f"{path.name}: not readable: {' '.join(str(exc).split())}"
-        ) from None
+    data = read(path)
     sources = data.get("sources") or {}
     for source_id, s in sources.items():
         if not (s.get("title") and s.get("url") and s.get("publisher")):

@@ -5,9 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from ..reviewed import ReviewedFileError
+from ..reviewed import ReviewedFileError, read
 
 VOCABULARY = Path(__file__).with_name("titles.yaml")
 
@@ -21,7 +19,7 @@ def load(path: Path = VOCABULARY) -> dict[tuple[str, str], str]:
     >>> load()[("ESP", "President")]
     'Prime Minister'
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read(path)
     vocabulary: dict[tuple[str, str], str] = {}
     for i, line in enumerate(data["titles"], 1):
         if len(line) != 4 or not all(line):
