@@ -385,3 +385,51 @@ def test_problems_in_a_later_parquet_part_name_that_part_and_its_row(csv_release
         if p.table == "parties" and p.field == "party_id"
     ]
     assert found == [(str(first), 2, "bad one"), (str(second), 2, "bad two")]
+
+
+def test_rows_are_ordered_across_three_parts_so_the_later_duplicate_is_reported(
+    csv_release, tmp_path
+):
+    """The first row of the third part comes after the second part's rows, whatever their size."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    copy = _copy(csv_release, tmp_path)
+    folder = copy / "parquet" / "evidence"
+    table = pq.read_table(folder / "part-0000.parquet")
+    assert table.num_rows >= 4
+    parts = [folder / f"part-000{i}.parquet" for i in range(3)]
+    pq.write_table(table.slice(0, 2), parts[0])
+    pq.write_table(table.slice(2, 1), parts[1])  # a part smaller than the one before it
+    pq.write_table(pa.concat_tables([table.slice(2, 1), table.slice(3)]), parts[2])
+    descriptor = _descriptor(copy)
+    for resource in descriptor["resources"]:
+        if resource["name"] == "evidence_parquet":
+            resource["path"] = [f"parquet/evidence/{p.name}" for p in parts]
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    duplicated = table["evidence_id"][2].as_py()
+    found = [
+        (p.file, p.line, p.record_id, p.reason)
+        for p in rules.validate_release(copy, "parquet").problems
+        if p.table == "evidence" and "duplicate" in p.reason
+    ]
+    assert found == [
+        (str(parts[2]), 2, duplicated, f"duplicate primary key; first defined at {parts[1]}:2")
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_table_the_descriptor_does_not_list_is_missing_by_its_name(csv_release, tmp_path, fmt):
+    copy = _copy(csv_release, tmp_path)
+    descriptor = _descriptor(copy)
+    name = {"parquet": "parties_parquet", "csv": "parties"}[fmt]
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != name]
+    _write_descriptor(copy, descriptor)
+    missing = [
+        (p.file, p.line, p.record_id, p.field)
+        for p in rules.validate_release(copy, fmt).problems
+        if p.table == "parties" and p.reason == "file missing"
+    ]
+    assert missing == [(str(copy / "parties"), None, None, None)]
