@@ -225,7 +225,11 @@ def test_an_entry_matching_no_undated_position_is_refused(tmp_path):
             "source: page-a, quote: q}",
             "ends before it starts",
         ),
-        ("{start: '1990-13-01', start_precision: day, source: page-a, quote: q}", "not a date"),
+        (
+            "{start: '1990-13-01', start_precision: day, source: page-a, quote: q}",
+            r"start: '1990-13-01' is not a day \(month must be in 1..12\)",
+        ),
+        ("{start: 1990, start_precision: year, source: page-a, quote: q}", "got 1990 \\(int\\)"),
         (
             "{start: 1990-05-01, start_precision: day, end: 1991-01-01, end_precision: day, "
             "source: page-a, quote: q, end_source: nowhere, end_quote: e}",

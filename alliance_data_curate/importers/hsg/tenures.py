@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from alliance_data.dates import period_end
+from alliance_data.dates import parse_date, period_end
 
 from ...names import slug
 from ..reviewed import ReviewedFileError, read
@@ -63,12 +63,10 @@ class Tenures:
 
 
 def _date(value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ReviewedFileError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+        return parse_date(value, where)
+    except ValueError as exc:
+        raise ReviewedFileError(str(exc)) from None
 
 
 def _term(raw: dict[str, Any], sources: dict[str, Any], where: str) -> Term:
