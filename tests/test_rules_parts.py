@@ -433,3 +433,90 @@ def test_a_table_the_descriptor_does_not_list_is_missing_by_its_name(csv_release
         if p.table == "parties" and p.reason == "file missing"
     ]
     assert missing == [(str(copy / "parties"), None, None, None)]
+
+
+def _planted_release(tmp_path: Path):
+    """A generated release with five defects planted, and the records it was written from."""
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate
+
+    tables, _, _ = generate.generate(12)
+    late = tables["meetings"][3]
+    late["end_date"] = late["start_date"] - dt.timedelta(days=3)
+    mid_month = tables["meetings"][5]
+    mid_month["date_precision"], mid_month["start_date"] = "month", dt.date(2000, 1, 15)
+    evidence = tables["evidence"]
+    cited = [i for i, e in enumerate(evidence) if e["record_id"]]
+    evidence[cited[0]]["field"] = "no_such_field"
+    stray = {**evidence[cited[1]], "evidence_id": "ev-stray", "record_id": "no-such-record"}
+    evidence.append(stray)
+    tables["meeting_participants"][0]["official_id"] = "nobody"
+    folder = tmp_path / "r"
+    generate.write_release(folder, tables, {})
+    return folder, tables, stray
+
+
+def test_planted_problems_and_their_rule_counts_are_worded_exactly(tmp_path):
+    folder, tables, retargeted = _planted_release(tmp_path)
+    report = rules.validate_release(folder)
+    parquet = folder / "parquet"
+    table = retargeted["table"]
+    assert [str(p) for p in report.problems] == [
+        f"{parquet}/meetings/part-0000.parquet:5: meetings[m-00000003] end_date: "
+        "end_date 2000-01-07 is before start_date 2000-01-10",
+        f"{parquet}/meetings/part-0000.parquet:7: meetings[m-00000005] start_date: "
+        "start_date has precision month but is not the first of the month",
+        f"{parquet}/meeting_participants/part-0000.parquet:2: "
+        "meeting_participants[m-00000000/nobody] official_id: "
+        "'nobody' is not a officials.official_id",
+        f"{parquet}/evidence/part-0000.parquet:{tables['evidence'].index(retargeted) + 2}: "
+        f"evidence[{retargeted['evidence_id']}] record_id: "
+        f"no {table} record 'no-such-record'",
+        f"{parquet}/evidence/part-0000.parquet:2: evidence[ev-agreement-events-00000001] "
+        "field: agreement_events has no field 'no_such_field'",
+        f"{parquet}/meeting_participants/part-0000.parquet:2: "
+        "meeting_participants[m-00000000/nobody] role_title: 'Minister of Foreign Affairs' is "
+        "not a position nobody held on the meeting's dates (2000-01-03 to 2000-01-05); "
+        "positions held then: none",
+    ]
+    fired = {rule: n for rule, n in report.counts.items() if n}
+    assert fired == {
+        "meetings: order start_date/end_date": 1,
+        "meetings: precision start_date": 1,
+        "meeting_participants: foreign key official_id -> officials.official_id": 1,
+        "evidence: no such field": 1,
+        f"evidence: no such {table} record": 1,
+        "meeting_participants: role_title not held": 1,
+    }
+    assert report.counts["datapackage.json: bytes and hash"] == 0  # checked, nothing found
+    assert 0 < report.seconds < 120
+
+
+def test_hash_problems_name_the_table_of_each_resource(tmp_path):
+    """A one-file Parquet resource (early releases) and the SQLite file, by resource name."""
+    import json
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "parties.parquet").write_bytes(b"PAR1")
+    (tmp_path / "alliance_data.sqlite").write_bytes(b"SQLite")
+    resources = [
+        {"name": "parties_parquet", "path": "data/parties.parquet", "hash": "md5:0"},
+        {"name": "alliance_data_sqlite", "path": "alliance_data.sqlite", "bytes": 1},
+        {"name": "absent", "path": "data/absent.csv", "bytes": 1},
+    ]
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": resources}))
+    report = rules.Report()
+    rules.check_hashes(tmp_path, "parquet", report)
+    assert [(p.table, p.field, p.reason) for p in report.problems] == [
+        (
+            "parties",
+            "hash",
+            "md5 is 2b85af6abf9be8e9a8bb4d661cde9488 but datapackage.json declares 0",
+        ),
+        ("alliance_data_sqlite", "bytes", "bytes is 6 but datapackage.json declares 1"),
+    ]
+    assert {k: v for k, v in report.counts.items()} == {"datapackage.json: bytes and hash": 2}
