@@ -47,6 +47,23 @@ def test_the_constraint_walk_on_each_kind_of_field(name: str, found: set[str]) -
     assert rules.field_constraints(Walked, name) == found
 
 
+def _outer(value: list[str]) -> list[str]:
+    return value
+
+
+class Layered(models.Record):
+    """A validator outside a list whose items carry a Field and a validator of their own."""
+
+    items: Annotated[
+        list[Annotated[str, Field(min_length=1), AfterValidator(_unmapped)]],
+        AfterValidator(_outer),
+    ]
+
+
+def test_the_validator_walk_keeps_going_past_a_nested_field() -> None:
+    assert rules.field_validators(Layered, "items") == [_unmapped, _outer]
+
+
 # --- release CSV files -----------------------------------------------------------------------
 
 
