@@ -537,3 +537,77 @@ def test_hash_problems_name_the_table_of_each_resource(tmp_path):
         ("alliance_data_sqlite", "bytes", "bytes is 6 but datapackage.json declares 1"),
     ]
     assert {k: v for k, v in report.counts.items()} == {"datapackage.json: bytes and hash": 2}
+
+
+def _generated(meetings: int = 12):
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate
+
+    tables, _, _ = generate.generate(meetings)
+    return generate, tables
+
+
+def test_cross_table_rules_at_their_boundaries_in_both_paths(tmp_path):
+    """A day on the edge of a meeting, trip or term is inside; the day beyond is not."""
+    from alliance_data_curate import checks, records
+
+    generate, tables = _generated()
+    day = dt.timedelta(days=1)
+    span = {m["meeting_id"]: (m["start_date"], m["end_date"]) for m in tables["meetings"]}
+    c = tables["commitments"]
+    c[0]["date"] = span[c[0]["meeting_id"]][1]  # the meeting's last day: inside
+    c[1]["date"] = span[c[1]["meeting_id"]][1] + day  # the day after: outside
+    c[2]["date"] = span[c[2]["meeting_id"]][0]  # the first day: inside
+    c[3]["date"] = span[c[3]["meeting_id"]][0] - day  # the day before: outside
+    inner, outer = tables["meeting_relations"][0]["meeting_id"], "m-00000000"
+    next(m for m in tables["meetings"] if m["meeting_id"] == inner)["end_date"] = span[outer][1]
+    tables["meeting_relations"].append(
+        {"meeting_id": "m-00000002", "related_meeting_id": "m-00000003", "relation": "part_of"}
+    )
+    officials = tables["officials"]
+    officials[1].update(name="smith0 ALEX0", party_id=officials[0]["party_id"])
+    officials[3]["wikidata_id"] = officials[2]["wikidata_id"]
+    who = tables["meeting_participants"][0]
+    attended = [
+        span[t["meeting_id"]]
+        for t in tables["meeting_participants"]
+        if (t["official_id"], t["role_title"]) == (who["official_id"], who["role_title"])
+    ]
+    for p in tables["positions"]:  # the term ends on the first day of the last meeting
+        if (p["official_id"], p["title"]) == (who["official_id"], who["role_title"]):
+            p.update(end_date=max(attended)[0], end_date_precision="day", tenure_status="ended")
+    folder = tmp_path / "release"
+    generate.write_release(folder, tables, {})
+    release = rules.validate_release(folder)
+    generate.write_yaml(tmp_path / "records", tables)
+    from_records = checks.validate(records.read(tmp_path / "records"), [tmp_path / "no-texts"])
+    import re
+
+    def found(problems) -> list[tuple]:  # where a first row is, said without its file and line
+        return [
+            (p.table, p.record_id, p.field, re.sub(r" \(\S+:\d+\)", "", p.reason)) for p in problems
+        ]
+
+    assert found(release.problems) == found(from_records.problems)
+    assert found(release.problems) == [  # and none for the days on the edges
+        ("commitments", "com-00000003", "date",
+         "2000-01-12 is outside meeting m-00000003 (2000-01-10 to 2000-01-11)"),
+        ("commitments", "com-00000009", "date",
+         "2000-01-30 is outside meeting m-00000009 (2000-01-31 to 2000-02-01)"),
+        ("meeting_relations", "m-00000002/m-00000003", "related_meeting_id",
+         "m-00000002 (2000-01-10 to 2000-01-12) is not within "
+         "m-00000003 (2000-01-10 to 2000-01-11)"),
+        ("officials", "off-0000001", "name",
+         "same normalised name and party as official off-0000000; one person must be one record"),
+        ("officials", "off-0000003", "wikidata_id",
+         "same wikidata_id as official off-0000002; one person must be one record"),
+    ]  # fmt: skip
+    assert {rule: n for rule, n in release.counts.items() if n} == {
+        "commitments: date outside meeting": 2,
+        "meeting_relations: part_of outside the trip": 1,
+        "officials: one person twice": 2,
+    }
