@@ -611,3 +611,22 @@ def test_cross_table_rules_at_their_boundaries_in_both_paths(tmp_path):
         "meeting_relations: part_of outside the trip": 1,
         "officials: one person twice": 2,
     }
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_release_in_a_folder_with_quotes_in_its_name_is_read(csv_release, tmp_path, fmt):
+    """Paths reach DuckDB as string literals: an apostrophe in a folder name is escaped."""
+    copy = shutil.copytree(csv_release, tmp_path / 'it\'s "here"')
+    assert rules.validate_release(copy, fmt).problems == []
+    (copy / "csv" / "parties.csv").write_text("party_id\n", encoding="utf-8")
+    found = [(p.file, p.field, p.reason) for p in rules.validate_release(copy, fmt).problems]
+    if fmt == "csv":
+        assert (str(copy / "csv" / "parties.csv"), "name", "missing column") in found
+    else:
+        assert found == [
+            (
+                str(copy / "csv" / "parties.csv"),
+                "bytes",
+                f"bytes is 9 but datapackage.json declares {(csv_release / 'csv' / 'parties.csv').stat().st_size}",
+            )
+        ]
