@@ -163,6 +163,8 @@ def rerun_survivors(
 ) -> dict:
     """Run the survivors of an earlier run again, against the checkout's current tests.
 
+    Survivors explained as equivalent (``mutation_equivalent.json``) are not run again.
+
     The earlier run's folder is reused (its mutants are of the module as it was then), so
     this is refused once the module itself has changed: mutate it afresh instead.
     """
@@ -182,10 +184,11 @@ def rerun_survivors(
         flags=re.M,
     )
     (work / "pyproject.toml").write_text(config, encoding="utf-8")
+    accepted = json.loads(EQUIVALENT.read_text(encoding="utf-8"))  # no test can tell these
     survivors = [
         n
         for n, s in previous["statuses"].items()
-        if s not in KILLED and (not match or any(m in n for m in match))
+        if s not in KILLED and n not in accepted and (not match or any(m in n for m in match))
     ]
     started = time.monotonic()
     log = _mutmut(work, "run", "--max-children", str(max_children), *survivors)
