@@ -561,6 +561,7 @@ def test_cross_table_rules_at_their_boundaries_in_both_paths(tmp_path):
     c = tables["commitments"]
     c[0]["date"] = span[c[0]["meeting_id"]][1]  # the meeting's last day: inside
     c[1]["date"] = span[c[1]["meeting_id"]][1] + day  # the day after: outside
+    c[1]["summary"] = "- closer cooperation"  # a dash before a word is text, the row valid
     c[2]["date"] = span[c[2]["meeting_id"]][0]  # the first day: inside
     c[3]["date"] = span[c[3]["meeting_id"]][0] - day  # the day before: outside
     inner, outer = tables["meeting_relations"][0]["meeting_id"], "m-00000000"
@@ -626,3 +627,14 @@ def test_a_release_in_a_folder_with_quotes_in_its_name_is_read(csv_release, tmp_
         declared = (csv_release / "csv" / "parties.csv").stat().st_size
         reason = f"bytes is 9 but datapackage.json declares {declared}"
         assert found == [(str(copy / "csv" / "parties.csv"), "bytes", reason)]
+
+
+def test_a_connection_takes_its_settings_and_the_rules_functions():
+    con = rules.connect(memory_limit="64MB", threads="1")
+    settings = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads'), "
+        "current_setting('preserve_insertion_order')"
+    ).fetchone()
+    assert settings == ("61.0 MiB", 1, True)
+    assert con.execute("SELECT name_key('Yoshihide Suga'), period_end(DATE '2024-02-05', 'month')")
+    assert con.fetchone() == ("suga yoshihide", dt.date(2024, 2, 29))
