@@ -11,7 +11,7 @@ them is called.
 
 from __future__ import annotations
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"
 
 __all__ = [
     "DownloadError",
