@@ -198,3 +198,16 @@ def test_every_visitor_position_is_dated_or_has_its_reason():
     ]
     assert sorted(p["position_id"] for p in left) == sorted(undated)
     assert len(undated) == 14 and "not reviewed" not in {p["reason"] for p in left}
+
+
+def test_independent_check_of_the_facts_curated_by_hand():
+    """A helper with its own searches re-found each hand-curated fact; the data says the same."""
+    audits = ROOT / "tests" / "fixtures" / "audits"
+    sample = yaml.safe_load((audits / "hand_facts_sample.yaml").read_text(encoding="utf-8"))
+    verdicts = yaml.safe_load((audits / "hand_facts_verdicts.yaml").read_text(encoding="utf-8"))
+    assert [v["n"] for v in verdicts] == [s["n"] for s in sample] == list(range(1, 11))
+    assert not [v["n"] for v in verdicts if v["verdict"] == "wrong"]
+    positions = {p["position_id"]: p for p in _rows(ROOT / "imported/hsg/positions.csv")}
+    for item in sample:
+        held = positions[item["position"]]
+        assert (held["start_date"], held["end_date"]) == (item["start"], item["end"]), item["n"]
